@@ -112,14 +112,14 @@ public final class GsoSplitter {
     }
 
     /**
-     * Writes the next segments into {@code out[index..]} at absolute position {@code offset},
+     * Writes the next segments into {@code out[from..to)} at absolute position {@code offset},
      * their lengths into {@code sizes}, and returns how many buffers were filled. A segment
      * that does not fit its buffer is dropped and counted.
      */
-    public int emit(ByteBuffer[] out, int[] sizes, int index, int offset) {
+    public int emit(ByteBuffer[] out, int[] sizes, int from, int to, int offset) {
+        int index = from;
         int filled = 0;
-        int limit = Math.min(out.length, sizes.length);
-        while (next < segments && index + filled < limit) {
+        while (next < segments && index + filled < to) {
             ByteBuffer o = out[index + filled];
             int len = segmentLength(next);
             if (o.capacity() - offset < len) {

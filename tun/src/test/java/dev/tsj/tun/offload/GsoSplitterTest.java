@@ -1,6 +1,9 @@
 package dev.tsj.tun.offload;
 
-import static dev.tsj.tun.offload.Packets.*;
+import dev.tsj.tun.testing.Packets;
+import dev.tsj.tun.testing.ReferenceChecksum;
+
+import static dev.tsj.tun.testing.Packets.*;
 import static dev.tsj.tun.offload.VirtioNetHdr.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -28,7 +31,7 @@ class GsoSplitterTest {
         while (s.remaining() > 0) {
             ByteBuffer[] bufs = buffers(perCall, OFFSET + MTU);
             int[] sizes = new int[perCall];
-            int n = s.emit(bufs, sizes, 0, OFFSET);
+            int n = s.emit(bufs, sizes, 0, perCall, OFFSET);
             assertTrue(n > 0 || s.remaining() == 0);
             for (int i = 0; i < n; i++) {
                 assertEquals(0, bufs[i].get(OFFSET - 1), "headroom untouched");
@@ -187,7 +190,7 @@ class GsoSplitterTest {
         GsoSplitter s = new GsoSplitter();
         assertTrue(s.load(read(0, VIRTIO_NET_HDR_GSO_TCPV4, 40, 1400, 20, 16, sp), 0, LEN + sp.length));
         ByteBuffer[] small = buffers(3, OFFSET + 1000);
-        assertEquals(1, s.emit(small, new int[3], 0, OFFSET), "only the 240-byte tail fits");
+        assertEquals(1, s.emit(small, new int[3], 0, 3, OFFSET), "only the 240-byte tail fits");
         assertEquals(2, s.droppedSegments());
     }
 }

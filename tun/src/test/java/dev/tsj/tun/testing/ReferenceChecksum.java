@@ -1,14 +1,14 @@
-package dev.tsj.tun.offload;
+package dev.tsj.tun.testing;
 
 /**
  * A deliberately plain RFC 1071 checksum over byte arrays, independent of the production
- * {@link InternetChecksum}: tests check one against the other's output.
+ * {@code dev.tsj.tun.offload.InternetChecksum}: tests check one against the other's output.
  */
-final class ReferenceChecksum {
+public final class ReferenceChecksum {
     private ReferenceChecksum() {}
 
     /** 16-bit ones' complement sum of the big-endian words of b[from, from+len). */
-    static int onesSum(byte[] b, int from, int len, int initial) {
+    public static int onesSum(byte[] b, int from, int len, int initial) {
         int sum = initial;
         for (int i = 0; i < len; i += 2) {
             int hi = b[from + i] & 0xff;
@@ -20,14 +20,14 @@ final class ReferenceChecksum {
     }
 
     /** The checksum of an IPv4 header (the field itself taken as zero). */
-    static int ipv4Header(byte[] p) {
+    public static int ipv4Header(byte[] p) {
         byte[] h = java.util.Arrays.copyOf(p, (p[0] & 0xf) * 4);
         h[10] = h[11] = 0;
         return ~onesSum(h, 0, h.length, 0) & 0xffff;
     }
 
     /** Pseudo-header sum for the packet's addresses, the protocol and the transport length. */
-    static int pseudo(byte[] p, int protocol, int transportLen) {
+    public static int pseudo(byte[] p, int protocol, int transportLen) {
         boolean v6 = (p[0] & 0xff) >>> 4 == 6;
         int src = v6 ? 8 : 12;
         int addrs = v6 ? 32 : 8;
@@ -39,7 +39,7 @@ final class ReferenceChecksum {
     }
 
     /** The transport checksum the packet should carry (its own checksum field taken as zero). */
-    static int transport(byte[] p, int ipLen, int protocol) {
+    public static int transport(byte[] p, int ipLen, int protocol) {
         byte[] t = java.util.Arrays.copyOfRange(p, ipLen, p.length);
         int field = protocol == 6 ? 16 : 6;
         t[field] = t[field + 1] = 0;
@@ -47,11 +47,11 @@ final class ReferenceChecksum {
         return c == 0 && protocol == 17 ? 0xffff : c;
     }
 
-    static boolean ipv4HeaderValid(byte[] p) {
+    public static boolean ipv4HeaderValid(byte[] p) {
         return onesSum(p, 0, (p[0] & 0xf) * 4, 0) == 0xffff;
     }
 
-    static boolean transportValid(byte[] p, int ipLen, int protocol) {
+    public static boolean transportValid(byte[] p, int ipLen, int protocol) {
         return onesSum(p, ipLen, p.length - ipLen, pseudo(p, protocol, p.length - ipLen)) == 0xffff;
     }
 }
