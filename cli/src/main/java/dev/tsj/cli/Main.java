@@ -4,10 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code tsj} command. */
-@Command(name = "tsj", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+@Command(name = "tsj", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT, versionProvider = VersionCommand.Provider.class,
         description = "tsj: a mesh VPN built on WireGuard",
         subcommands = {VersionCommand.class, KeyCommands.GenKey.class, KeyCommands.PubKey.class,
-                KeyCommands.GenPsk.class, DemoCommand.class})
+                KeyCommands.GenPsk.class, DemoCommand.class, DaemonCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {
