@@ -1,0 +1,33 @@
+package dev.tsj.control.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every case captured from Tailscale's control plane: tsj must accept and reject the same
+ * policies and send every node the same filter and peers, up to notation.
+ */
+class PolicyConformanceTest {
+
+    static Stream<Path> cases() {
+        return ConformanceCases.all().stream();
+    }
+
+    @Test
+    void allCapturedCasesArePresent() {
+        assertEquals(ConformanceCases.EXPECTED_CASE_COUNT, ConformanceCases.all().size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesTailscale(Path caseFile) {
+        PolicyCaseRunner.Result result = new PolicyCaseRunner().run(caseFile);
+        assertTrue(result.passed(), () -> result.caseId() + ":\n" + result.difference());
+    }
+}
