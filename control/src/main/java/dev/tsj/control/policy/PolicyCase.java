@@ -22,7 +22,7 @@ import java.util.OptionalLong;
  * next to the case or one folder up ({@code {"order": [hostnames...]}}) does; nodes named in
  * neither follow, in file order.
  */
-public record PolicyCase(String id, String policyText, boolean controlAcceptsPolicy, Topology topology,
+public record PolicyCase(String id, String category, String policyText, boolean controlAcceptsPolicy, Topology topology,
                          Map<String, Long> nodeIds, JsonNode expected) {
 
     static final String REGISTRATION_ORDER_FILE = "node-registration-order.json";
@@ -71,7 +71,7 @@ public record PolicyCase(String id, String policyText, boolean controlAcceptsPol
                     addresses, prefixes(n.path("routable_ips")), prefixes(n.path("approved_routes"))));
             nodeIds.put(e.getKey(), nodeId);
         }
-        return new PolicyCase(root.path("id").asText(file.getFileName().toString()), policyText,
+        return new PolicyCase(root.path("id").asText(file.getFileName().toString()), root.path("category").asText(""), policyText,
                 required(root, "control_accepts_policy").asBoolean(),
                 Topology.electingPrimaries(users, nodes), nodeIds, required(root, "expected"));
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -15,8 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PolicyConformanceTest {
 
-    static Stream<Path> cases() {
-        return ConformanceCases.all().stream();
+    static Stream<Arguments> cases() {
+        return ConformanceCases.all().stream().map(p -> Arguments.of(p.getFileName().toString(), p));
     }
 
     @Test
@@ -26,7 +27,7 @@ class PolicyConformanceTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void matchesTailscale(Path caseFile) {
+    void matchesTailscale(String name, Path caseFile) {
         PolicyCaseRunner.Result result = new PolicyCaseRunner().run(caseFile);
         assertTrue(result.passed(), () -> result.caseId() + ":\n" + result.difference());
     }
