@@ -197,6 +197,7 @@ public final class HuJsonParser {
 
     private String number() throws PolicyException {
         int start = index;
+        SourcePosition at = here();
         if (peek() == '-') {
             advance();
         }
@@ -206,7 +207,7 @@ public final class HuJsonParser {
         if (peek() == '0') {
             advance();
             if (!atEnd() && isDigit(peek())) {
-                throw error("invalid number: leading zero");
+                throw new PolicyException(at, "invalid number: leading zero");
             }
         } else {
             digits();
