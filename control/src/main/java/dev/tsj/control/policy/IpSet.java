@@ -150,8 +150,23 @@ public final class IpSet {
         return false;
     }
 
+    /** Whether the sets share an address; walks both sorted lists without allocating. */
     public boolean overlaps(IpSet other) {
-        return !intersect(other).isEmpty();
+        int i = 0;
+        int j = 0;
+        while (i < ranges.size() && j < other.ranges.size()) {
+            IpRange a = ranges.get(i);
+            IpRange b = other.ranges.get(j);
+            if (a.overlaps(b)) {
+                return true;
+            }
+            if (a.last().compareTo(b.last()) < 0) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return false;
     }
 
     public boolean containsAll(IpSet other) {

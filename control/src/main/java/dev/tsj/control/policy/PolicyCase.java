@@ -77,9 +77,9 @@ public record PolicyCase(String id, String category, String policyText, boolean 
     }
 
     private static List<String> registrationOrder(Path dir, ObjectMapper json) throws IOException {
-        for (Path d = dir; d != null && d.startsWith(dir.getParent() == null ? dir : dir.getParent()); d = d.getParent()) {
-            Path f = d.resolve(REGISTRATION_ORDER_FILE);
-            if (Files.isRegularFile(f)) {
+        for (Path d : java.util.Arrays.asList(dir, dir.getParent())) {
+            Path f = d == null ? null : d.resolve(REGISTRATION_ORDER_FILE);
+            if (f != null && Files.isRegularFile(f)) {
                 return strings(json.readTree(Files.readString(f)).path("order"));
             }
         }
