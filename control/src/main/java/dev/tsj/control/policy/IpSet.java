@@ -88,15 +88,32 @@ public final class IpSet {
 
     public IpSet intersect(IpSet other) {
         List<IpRange> out = new ArrayList<>();
+        walkOverlaps(other, (a, b) -> {
+            IpAddress lo = a.first().compareTo(b.first()) >= 0 ? a.first() : b.first();
+            IpAddress hi = a.last().compareTo(b.last()) <= 0 ? a.last() : b.last();
+            out.add(new IpRange(lo, hi));
+            return false;
+        });
+        return new IpSet(out);
+    }
+
+    /** Whether the sets share an address. */
+    public boolean overlaps(IpSet other) {
+        return walkOverlaps(other, (a, b) -> true);
+    }
+
+    /**
+     * Walks both sorted range lists once, calling {@code onOverlap} for each overlapping pair
+     * until it returns true; returns whether it did.
+     */
+    private boolean walkOverlaps(IpSet other, java.util.function.BiPredicate<IpRange, IpRange> onOverlap) {
         int i = 0;
         int j = 0;
         while (i < ranges.size() && j < other.ranges.size()) {
             IpRange a = ranges.get(i);
             IpRange b = other.ranges.get(j);
-            if (a.overlaps(b)) {
-                IpAddress lo = a.first().compareTo(b.first()) >= 0 ? a.first() : b.first();
-                IpAddress hi = a.last().compareTo(b.last()) <= 0 ? a.last() : b.last();
-                out.add(new IpRange(lo, hi));
+            if (a.overlaps(b) && onOverlap.test(a, b)) {
+                return true;
             }
             if (a.last().compareTo(b.last()) < 0) {
                 i++;
@@ -104,7 +121,7 @@ public final class IpSet {
                 j++;
             }
         }
-        return new IpSet(out);
+        return false;
     }
 
     public IpSet subtract(IpSet other) {
@@ -145,25 +162,6 @@ public final class IpSet {
         for (IpRange r : ranges) {
             if (r.overlaps(range)) {
                 return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether the sets share an address; walks both sorted lists without allocating. */
-    public boolean overlaps(IpSet other) {
-        int i = 0;
-        int j = 0;
-        while (i < ranges.size() && j < other.ranges.size()) {
-            IpRange a = ranges.get(i);
-            IpRange b = other.ranges.get(j);
-            if (a.overlaps(b)) {
-                return true;
-            }
-            if (a.last().compareTo(b.last()) < 0) {
-                i++;
-            } else {
-                j++;
             }
         }
         return false;
