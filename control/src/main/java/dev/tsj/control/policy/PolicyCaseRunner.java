@@ -21,8 +21,15 @@ public final class PolicyCaseRunner {
 
     public enum Verdict { PASS, FAIL }
 
-    /** The outcome of one case; {@code difference} is empty on PASS, else readable lines. */
-    public record Result(String caseId, Verdict verdict, String difference) {
+    /**
+     * The outcome of one case; {@code difference} is empty on PASS, else readable lines.
+     * {@code rejection} is tsj's error message when tsj refused the policy, else empty.
+     */
+    public record Result(String caseId, Verdict verdict, String difference, String rejection) {
+        Result(String caseId, Verdict verdict, String difference) {
+            this(caseId, verdict, difference, "");
+        }
+
         public boolean passed() {
             return verdict == Verdict.PASS;
         }
@@ -40,6 +47,7 @@ public final class PolicyCaseRunner {
         }
         List<String> diff = new ArrayList<>();
         Policy effective;
+        String rejection = "";
         try {
             Policy parsed = PolicyParser.parse(c.policyText());
             if (!c.controlAcceptsPolicy()) {
@@ -48,8 +56,10 @@ public final class PolicyCaseRunner {
             effective = parsed;
         } catch (PolicyException e) {
             if (c.controlAcceptsPolicy()) {
-                return new Result(c.id(), Verdict.FAIL, "Tailscale accepted this policy, tsj rejected it: " + e.getMessage());
+                return new Result(c.id(), Verdict.FAIL, "Tailscale accepted this policy, tsj rejected it: " + e.getMessage(),
+                        e.getMessage());
             }
+            rejection = e.getMessage();
             try {
                 effective = PolicyParser.parse(DEFAULT_POLICY);
             } catch (PolicyException impossible) {
@@ -76,8 +86,8 @@ public final class PolicyCaseRunner {
                 diff.add(e.getKey() + ": " + d);
             }
         }
-        return diff.isEmpty() ? new Result(c.id(), Verdict.PASS, "")
-                : new Result(c.id(), Verdict.FAIL, String.join("\n", diff));
+        return diff.isEmpty() ? new Result(c.id(), Verdict.PASS, "", rejection)
+                : new Result(c.id(), Verdict.FAIL, String.join("\n", diff), rejection);
     }
 
     private record PeerShape(TreeSet<String> allowedIps, TreeSet<String> primaryRoutes) {}
