@@ -13,6 +13,7 @@ final class AliasResolver {
     private final Policy policy;
     private final Topology topology;
     private final IpSet wildcardSources;
+    private final Map<Long, TopologyUser> usersById = new java.util.HashMap<>();
 
     AliasResolver(Policy policy, Topology topology) {
         this.policy = policy;
@@ -21,6 +22,7 @@ final class AliasResolver {
         // internet behind exit nodes.
         List<IpPrefix> subnets = topology.nodes().stream().flatMap(n -> n.subnetRoutes().stream()).toList();
         this.wildcardSources = TailnetRanges.TAILNET.union(IpSet.ofPrefixes(subnets));
+        topology.users().forEach(u -> usersById.put(u.id(), u));
     }
 
     /** The addresses an alias stands for as a source. autogroup:self is handled by the compiler. */
@@ -70,8 +72,11 @@ final class AliasResolver {
     }
 
     private boolean ownedBy(TopologyNode node, String login) {
-        return node.owner().isPresent()
-                && topology.user(node.owner().getAsLong()).map(u -> u.hasLogin(login)).orElse(false);
+        if (node.owner().isEmpty()) {
+            return false;
+        }
+        TopologyUser user = usersById.get(node.owner().getAsLong());
+        return user != null && user.hasLogin(login);
     }
 
     static IpSet addressesOf(List<TopologyNode> nodes) {

@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -27,18 +26,30 @@ public final class PolicyCompiler {
 
     private record Destination(AliasResolver.Target target, PortRange ports) {}
 
+    /** What the compiler asks of a node over and over, computed once per compilation. */
+    private record NodeFacts(TopologyNode node, IpSet addresses, IpSet subnets, boolean exit) {
+        static NodeFacts of(TopologyNode n) {
+            return new NodeFacts(n, n.addressSet(), IpSet.ofPrefixes(n.subnetRoutes()), !n.exitRoutes().isEmpty());
+        }
+    }
+
     private PolicyCompiler() {}
 
     public static CompiledPolicy compile(Policy policy, Topology topology) {
         AliasResolver resolver = new AliasResolver(policy, topology);
         List<ResolvedAcl> acls = policy.acls().stream().map(r -> resolve(r, resolver)).toList();
-        Map<Long, Set<Long>> visible = visibility(acls, topology);
+        List<NodeFacts> facts = topology.nodes().stream().map(NodeFacts::of).toList();
+        Map<Long, IpSet> ownerAddresses = new HashMap<>();
+        for (NodeFacts f : facts) {
+            f.node().owner().ifPresent(o -> ownerAddresses.merge(o, f.addresses(), IpSet::union));
+        }
+        Map<Long, Set<Long>> visible = visibility(acls, facts);
         Map<Long, NodePolicy> out = new LinkedHashMap<>();
-        for (TopologyNode node : topology.nodes()) {
-            List<PeerEntry> peers = topology.nodes().stream()
-                    .filter(p -> visible.getOrDefault(node.id(), Set.of()).contains(p.id()))
-                    .map(p -> peerEntry(node, p, acls, topology)).toList();
-            out.put(node.id(), new NodePolicy(node.id(), packetFilter(node, acls, topology), peers));
+        for (NodeFacts viewer : facts) {
+            Set<Long> seen = visible.getOrDefault(viewer.node().id(), Set.of());
+            List<PeerEntry> peers = facts.stream().filter(p -> seen.contains(p.node().id()))
+                    .map(p -> peerEntry(viewer, p.node(), acls, topology)).toList();
+            out.put(viewer.node().id(), new NodePolicy(viewer.node().id(), packetFilter(viewer, acls, ownerAddresses), peers));
         }
         return new CompiledPolicy(out);
     }
@@ -64,7 +75,8 @@ public final class PolicyCompiler {
         return new ResolvedAcl(sources, destinations, selfPorts, rule.protocols());
     }
 
-    private static List<FilterRule> packetFilter(TopologyNode node, List<ResolvedAcl> acls, Topology topology) {
+    private static List<FilterRule> packetFilter(NodeFacts facts, List<ResolvedAcl> acls, Map<Long, IpSet> ownerAddresses) {
+        TopologyNode node = facts.node();
         // Rules with the same sources and protocols are one rule on the wire, as Tailscale sends them.
         Map<List<Object>, List<NetPortRange>> merged = new LinkedHashMap<>();
         Map<List<Object>, FilterRule> shape = new HashMap<>();
@@ -73,12 +85,11 @@ public final class PolicyCompiler {
                 continue;
             }
             List<NetPortRange> dsts = acl.destinations().stream()
-                    .filter(d -> receives(node, d.target().addresses()))
+                    .filter(d -> receives(facts, d.target().addresses()))
                     .map(d -> new NetPortRange(d.target().wireIp(), d.ports())).toList();
             add(merged, shape, acl.sources(), acl.protocols(), dsts);
             if (!acl.selfPorts().isEmpty() && node.owner().isPresent()) {
-                IpSet sameUser = AliasResolver.addressesOf(topology.nodes().stream()
-                        .filter(n -> n.owner().equals(node.owner())).toList());
+                IpSet sameUser = ownerAddresses.get(node.owner().getAsLong());
                 List<NetPortRange> selfDsts = new ArrayList<>();
                 for (PortRange p : acl.selfPorts()) {
                     for (IpAddress a : node.addresses()) {
@@ -109,51 +120,35 @@ public final class PolicyCompiler {
     }
 
     /** Whether a node must accept traffic to these destination addresses. */
-    static boolean receives(TopologyNode node, IpSet destination) {
-        if (destination.overlaps(node.addressSet())) {
-            return true;
-        }
-        for (IpPrefix route : node.subnetRoutes()) {
-            if (destination.overlaps(route.range())) {
-                return true;
-            }
-        }
-        return !node.exitRoutes().isEmpty() && TailnetRanges.INTERNET.containsAll(destination);
+    private static boolean receives(NodeFacts node, IpSet destination) {
+        return destination.overlaps(node.addresses()) || destination.overlaps(node.subnets())
+                || (node.exit() && TailnetRanges.INTERNET.containsAll(destination));
     }
 
     /** Whether traffic from these sources can come from the node or the subnets it serves. */
-    static boolean sends(TopologyNode node, IpSet sources) {
-        if (sources.overlaps(node.addressSet())) {
-            return true;
-        }
-        for (IpPrefix route : node.subnetRoutes()) {
-            if (sources.overlaps(route.range())) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean sends(NodeFacts node, IpSet sources) {
+        return sources.overlaps(node.addresses()) || sources.overlaps(node.subnets());
     }
 
-    private static Map<Long, Set<Long>> visibility(List<ResolvedAcl> acls, Topology topology) {
+    private static Map<Long, Set<Long>> visibility(List<ResolvedAcl> acls, List<NodeFacts> facts) {
         Map<Long, Set<Long>> visible = new HashMap<>();
+        Map<Long, List<TopologyNode>> byOwner = new HashMap<>();
+        facts.forEach(f -> f.node().owner().ifPresent(o -> byOwner.computeIfAbsent(o, k -> new ArrayList<>()).add(f.node())));
         for (ResolvedAcl acl : acls) {
-            List<TopologyNode> senders = topology.nodes().stream().filter(n -> sends(n, acl.sources())).toList();
-            List<TopologyNode> receivers = topology.nodes().stream()
+            List<NodeFacts> senders = facts.stream().filter(n -> sends(n, acl.sources())).toList();
+            List<NodeFacts> receivers = facts.stream()
                     .filter(n -> acl.destinations().stream().anyMatch(d -> receives(n, d.target().addresses()))).toList();
-            for (TopologyNode s : senders) {
-                for (TopologyNode r : receivers) {
-                    link(visible, s, r);
+            for (NodeFacts s : senders) {
+                for (NodeFacts r : receivers) {
+                    link(visible, s.node(), r.node());
                 }
             }
             if (!acl.selfPorts().isEmpty()) {
                 // autogroup:self links a user's own nodes when the rule's sources include them.
-                for (TopologyNode s : senders) {
-                    if (!acl.sources().overlaps(s.addressSet()) || s.owner().isEmpty()) {
-                        continue;
-                    }
-                    for (TopologyNode r : topology.nodes()) {
-                        if (r.owner().isPresent() && Objects.equals(r.owner(), s.owner())) {
-                            link(visible, s, r);
+                for (NodeFacts s : senders) {
+                    if (s.node().owner().isPresent() && acl.sources().overlaps(s.addresses())) {
+                        for (TopologyNode r : byOwner.get(s.node().owner().getAsLong())) {
+                            link(visible, s.node(), r);
                         }
                     }
                 }
@@ -176,7 +171,7 @@ public final class PolicyCompiler {
      * checks AllowedIPs both ways, so a subnet that may only send to the viewer still needs to
      * be there, while one with no rule to or from the viewer is left out, as Tailscale does.
      */
-    private static PeerEntry peerEntry(TopologyNode viewer, TopologyNode peer, List<ResolvedAcl> acls, Topology topology) {
+    private static PeerEntry peerEntry(NodeFacts viewer, TopologyNode peer, List<ResolvedAcl> acls, Topology topology) {
         List<String> allowed = new ArrayList<>();
         for (IpAddress a : peer.addresses()) {
             allowed.add(IpPrefix.host(a).toString());
@@ -191,7 +186,7 @@ public final class PolicyCompiler {
     }
 
     /** Whether some rule lets the viewer send into these addresses, or lets them send to the viewer. */
-    private static boolean carriesTraffic(TopologyNode viewer, IpSet routed, List<ResolvedAcl> acls) {
+    private static boolean carriesTraffic(NodeFacts viewer, IpSet routed, List<ResolvedAcl> acls) {
         for (ResolvedAcl acl : acls) {
             boolean outbound = sends(viewer, acl.sources())
                     && acl.destinations().stream().anyMatch(d -> d.target().addresses().overlaps(routed));
