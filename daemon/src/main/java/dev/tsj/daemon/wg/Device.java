@@ -38,6 +38,7 @@ public final class Device implements AutoCloseable {
     volatile StaticIdentity identity;
     volatile CookieChecker cookieChecker;
     volatile UdpBind bind;
+    volatile PacketFilter filter = PacketFilter.ALLOW_ALL;
     private volatile int fwmark;
     private int listenPort;
 
@@ -252,6 +253,11 @@ public final class Device implements AutoCloseable {
         if (seconds > 0 && old == 0 && bind != null && identity != null) {
             handshakes.sendKeepalive(p);
         }
+    }
+
+    /** Installs the packet filter (the policy the coordination server sends). */
+    public void setFilter(PacketFilter filter) {
+        this.filter = filter == null ? PacketFilter.ALLOW_ALL : filter;
     }
 
     public AllowedIps<Peer> allowedIps() {

@@ -122,6 +122,10 @@ final class ReceivePath implements UdpBind.Sink {
             device.counters.droppedSourceNotAllowed.increment();
             return;
         }
+        if (!device.filter.allowInbound(slot, off, total)) {
+            device.counters.droppedByFilter.increment();
+            return;
+        }
         sizes[cursor] = total;
         cursor++;
         if (cursor == BATCH) {
