@@ -10,8 +10,9 @@ public final class MapSubscription {
     private final long nodeId;
     private final PublicKey nodeKey;
     private final SessionHandle handle;
-    private MapSnapshot initial;
-    private long cursor;
+    private volatile MapSnapshot initial;
+    private volatile long cursor;
+    private volatile ChangeLog changes;
 
     MapSubscription(long nodeId, PublicKey nodeKey, SessionHandle handle) {
         this.nodeId = nodeId;
@@ -20,9 +21,15 @@ public final class MapSubscription {
     }
 
     /** Set on the core thread before the subscription is handed to the session. */
-    void start(MapSnapshot snapshot, long logCursor) {
+    void start(MapSnapshot snapshot, ChangeLog log) {
         this.initial = snapshot;
-        this.cursor = logCursor;
+        this.changes = log;
+        this.cursor = log.head();
+    }
+
+    /** The tailnet's change log, which this session reads from {@link #cursor()} on. */
+    public ChangeLog changes() {
+        return changes;
     }
 
     public long nodeId() {

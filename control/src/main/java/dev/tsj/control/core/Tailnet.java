@@ -271,7 +271,7 @@ public final class Tailnet {
         if (!wasOnline && !routes.of(n.id()).isEmpty()) {
             reelect();
         }
-        sub.start(snapshot(n), changes.head());
+        sub.start(snapshot(n), changes);
         log.info("session.opened", "id", n.id(), "name", n.row.givenName(), "sessions", sessions.size());
         return sub;
     }
@@ -295,6 +295,19 @@ public final class Tailnet {
             }
         }
         return new MapSnapshot(self.view, peers, packetFilterJson, dnsJson, (int) config.keepAlive().toSeconds());
+    }
+
+    /**
+     * Gives a session that fell too far behind the change log a fresh full map (read it
+     * from {@link MapSubscription#initial()} again). False if the session has ended.
+     */
+    public boolean resync(MapSubscription sub) {
+        NodeState n = nodes.get(sub.nodeId());
+        if (n == null || !sessions.contains(sub)) {
+            return false;
+        }
+        sub.start(snapshot(n), changes);
+        return true;
     }
 
     /** A node's report on its open session: new endpoints, hostinfo or disco key. */

@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,14 +22,14 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class NoiseChannel implements Closeable {
     private final InputStream in;
     private final OutputStream out;
-    private final Closeable underlying;
+    private final Socket socket;
     private final NoiseIK.Transport transport;
     private final ReentrantLock writeLock = new ReentrantLock();
 
-    public NoiseChannel(InputStream in, OutputStream out, Closeable underlying, NoiseIK.Transport transport) {
+    public NoiseChannel(InputStream in, OutputStream out, Socket socket, NoiseIK.Transport transport) {
         this.in = in;
         this.out = out;
-        this.underlying = underlying;
+        this.socket = socket;
         this.transport = transport;
     }
 
@@ -129,9 +130,18 @@ public final class NoiseChannel implements Closeable {
         out.write(frame);
     }
 
+    /** Limits how long {@link #readMessage} waits for the next bytes (0: forever). */
+    public void setReadTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
+    public boolean isClosed() {
+        return socket.isClosed();
+    }
+
     @Override
     public void close() throws IOException {
-        underlying.close();
+        socket.close();
     }
 
     /** Writes the responder's handshake frame (before any data frame). */
