@@ -1,0 +1,178 @@
+package dev.tsj.daemon.wg;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.logging.Logger;
+
+/**
+ * {@link UdpBind} on Netty: the epoll transport where it loads (recvmmsg batches, SO_MARK),
+ * NIO elsewhere. One dual-stack socket serves IPv4 and IPv6.
+ */
+public final class NettyUdpBind implements UdpBind {
+    private static final Logger LOG = Logger.getLogger(NettyUdpBind.class.getName());
+    /** Datagrams per recvmmsg call. */
+    static final int RECEIVE_BATCH = 64;
+    static final int MAX_DATAGRAM = 65535;
+    private static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", 1, 36);
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final boolean epoll;
+
+    private NettyUdpBind(EventLoopGroup group, Channel channel, boolean epoll) {
+        this.group = group;
+        this.channel = channel;
+        this.epoll = epoll;
+    }
+
+    /** Binds port {@code port} (0 = any) on all addresses and starts delivering to {@code sink}. */
+    public static NettyUdpBind open(int port, Sink sink) throws IOException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        ThreadFactory tf = r -> {
+            Thread t = new Thread(r, "wg-udp");
+            t.setDaemon(true);
+            return t;
+        };
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, tf, io);
+        Bootstrap b = new Bootstrap().group(group)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                .handler(new Inbound(sink));
+        if (epoll) {
+            // Without a payload size and a buffer that holds several datagrams Netty never
+            // uses recvmmsg: one syscall per packet.
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 2048)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048 * RECEIVE_BATCH));
+        }
+        try {
+            Channel ch = b.bind(new InetSocketAddress(port)).sync().channel();
+            return new NettyUdpBind(group, ch, epoll);
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            throw new IOException("cannot listen on UDP port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final Sink sink;
+
+        Inbound(Sink sink) {
+            super(true);
+            this.sink = sink;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+            ByteBuf c = p.content();
+            int len = c.readableBytes();
+            ByteBuffer slot = sink.slot();
+            if (len > slot.capacity()) {
+                return;
+            }
+            c.getBytes(c.readerIndex(), slot.array(), slot.arrayOffset(), len);
+            sink.datagram(slot, len, p.sender());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            sink.batchEnd();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // ICMP port unreachable and the like surface here; UDP carries on.
+            LOG.fine(() -> "udp: " + cause.getMessage());
+        }
+    }
+
+    private final class NettyBatch implements Batch {
+        private final List<DatagramPacket> packets = new ArrayList<>(64);
+
+        @Override
+        public void add(InetSocketAddress to, ByteBuffer data, int offset, int length) {
+            ByteBuf buf = channel.alloc().directBuffer(length);
+            buf.writeBytes(data.duplicate().clear().position(offset).limit(offset + length));
+            packets.add(new DatagramPacket(buf, to));
+        }
+
+        @Override
+        public int size() {
+            return packets.size();
+        }
+
+        @Override
+        public void send() {
+            if (packets.isEmpty()) {
+                return;
+            }
+            DatagramPacket[] out = packets.toArray(new DatagramPacket[0]);
+            packets.clear();
+            channel.eventLoop().execute(() -> {
+                for (DatagramPacket p : out) {
+                    channel.write(p, channel.voidPromise());
+                }
+                channel.flush();
+            });
+        }
+    }
+
+    @Override
+    public Batch newBatch() {
+        return new NettyBatch();
+    }
+
+    @Override
+    public void send(InetSocketAddress to, byte[] data) {
+        ByteBuf buf = channel.alloc().directBuffer(data.length).writeBytes(data);
+        channel.writeAndFlush(new DatagramPacket(buf, to), channel.voidPromise());
+    }
+
+    @Override
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void setFwmark(int mark) throws IOException {
+        if (!epoll) {
+            throw new IOException("fwmark needs the epoll transport");
+        }
+        if (!channel.config().setOption(SO_MARK, mark)) {
+            throw new IOException("cannot set fwmark");
+        }
+    }
+
+    public boolean isEpoll() {
+        return epoll;
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+}
