@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code tsj} command. */
 @Command(name = "tsj", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "tsj: a mesh VPN built on WireGuard",
-        subcommands = {VersionCommand.class})
+        subcommands = {VersionCommand.class, KeyCommands.GenKey.class, KeyCommands.PubKey.class,
+                KeyCommands.GenPsk.class, DemoCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {
@@ -14,6 +15,16 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        dev.tsj.daemon.log.OneLineLogging.install();
+        CommandLine cli = new CommandLine(new Main());
+        // A user sees one line, never a stack trace (TSJ_LOG=debug shows it).
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("tsj " + cmd.getCommandName() + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if ("debug".equalsIgnoreCase(System.getenv("TSJ_LOG"))) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        System.exit(cli.execute(args));
     }
 }
