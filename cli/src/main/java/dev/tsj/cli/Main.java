@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tsj", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "tsj: a mesh VPN built on WireGuard",
         subcommands = {VersionCommand.class, KeyCommands.GenKey.class, KeyCommands.PubKey.class,
-                KeyCommands.GenPsk.class, DemoCommand.class})
+                KeyCommands.GenPsk.class, DemoCommand.class, dev.tsj.cli.control.ControlCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

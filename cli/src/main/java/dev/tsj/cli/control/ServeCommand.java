@@ -95,7 +95,7 @@ final class ServeCommand implements Callable<Integer> {
         if (s.startsWith(":")) {
             s = "0.0.0.0" + s;
         }
-        return IpLiterals.parseEndpoint(s);
+        return IpLiterals.parseListenAddress(s);
     }
 
     /** For tests: the parsed command line's server config, without starting anything. */

@@ -22,6 +22,15 @@ public final class IpLiterals {
 
     /** Parses {@code 1.2.3.4:41641} or {@code [2001:db8::1]:41641}. */
     public static InetSocketAddress parseEndpoint(String text) {
+        return parseEndpoint(text, 1);
+    }
+
+    /** Parses an address to listen on, where port 0 means any free port. */
+    public static InetSocketAddress parseListenAddress(String text) {
+        return parseEndpoint(text, 0);
+    }
+
+    private static InetSocketAddress parseEndpoint(String text, int minPort) {
         String s = text.strip();
         int colon = s.lastIndexOf(':');
         if (colon <= 0) {
@@ -39,7 +48,7 @@ public final class IpLiterals {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("invalid port in endpoint \"" + text + "\"");
         }
-        if (port < 1 || port > 65535) {
+        if (port < minPort || port > 65535) {
             throw new IllegalArgumentException("port out of range in endpoint \"" + text + "\"");
         }
         return new InetSocketAddress(parseAddress(host), port);

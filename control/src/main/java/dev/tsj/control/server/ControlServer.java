@@ -47,7 +47,12 @@ public final class ControlServer implements AutoCloseable {
         SecureFiles.ensurePrivateDir(config.stateDir());
         lockChannel = FileChannel.open(config.stateDir().resolve(LOCK_FILE), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
-        FileLock lock = lockChannel.tryLock();
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by another server in this same JVM
+        }
         if (lock == null) {
             lockChannel.close();
             throw new IOException("another tsj control server is using " + config.stateDir());
