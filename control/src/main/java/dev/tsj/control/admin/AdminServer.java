@@ -70,6 +70,14 @@ public final class AdminServer implements AutoCloseable {
             byte[] line = readLine(c);
             if (line == null) {
                 respond(c, error("request too large (at most " + AdminOps.MAX_REQUEST + " bytes)"));
+                // Half-close and swallow the rest so the close does not reset the reply away.
+                c.shutdownOutput();
+                ByteBuffer sink = ByteBuffer.allocate(8192);
+                long left = 16L * AdminOps.MAX_REQUEST;
+                int n;
+                while (left > 0 && (n = c.read(sink.clear())) > 0) {
+                    left -= n;
+                }
                 return;
             }
             ObjectNode reply;

@@ -88,6 +88,7 @@ final class ControlConnection {
         } catch (MessageTooLargeException e) {
             send(ErrorMessage.of(ErrorCode.TOO_LARGE, "message too large (at most "
                     + ServerConfig.MAX_CLIENT_MESSAGE + " bytes)"));
+            lingerClose();
             throw e;
         }
         try {
@@ -95,6 +96,26 @@ final class ControlConnection {
         } catch (JsonProcessingException e) {
             send(ErrorMessage.of(ErrorCode.BAD_REQUEST, "bad message: " + ApiJson.describe(e)));
             return null;
+        }
+    }
+
+    /**
+     * Closes after an answer the node may still be too busy writing to read: half-close
+     * and swallow (a bounded amount of) what it still sends, so that the close does not
+     * reset the connection and destroy the answer in flight.
+     */
+    private void lingerClose() {
+        try {
+            socket.shutdownOutput();
+            socket.setSoTimeout(2000);
+            byte[] sink = new byte[8192];
+            long left = 8L * ServerConfig.MAX_CLIENT_MESSAGE;
+            int n;
+            while (left > 0 && (n = socket.getInputStream().read(sink)) > 0) {
+                left -= n;
+            }
+        } catch (IOException ignored) {
+            // closing anyway
         }
     }
 
