@@ -41,6 +41,9 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = {"-f", "--foreground"}, description = "accepted for wireguard-go compatibility; tsjd always runs in the foreground")
     boolean foreground;
 
+    @Option(names = "--cleanup", description = "remove what a crashed tsjd left behind (routes, rules, interface, sockets) and exit")
+    boolean cleanup;
+
     @Option(names = "--uapi-dir", hidden = true, defaultValue = "/var/run/wireguard")
     Path uapiDir;
 
@@ -53,6 +56,10 @@ final class DaemonCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             System.err.println("tsj daemon: --port must be 0-65535");
             return 2;
+        }
+        if (cleanup) {
+            dev.tsj.daemon.Cleanup.run(name, uapiDir, socket);
+            return 0;
         }
         CountDownLatch stop = Signals.stopRequest();
         NodeDaemon d;
