@@ -36,6 +36,7 @@ public final class Cleanup {
             }
             flushTable(v6);
         }
+        LinuxRouter.removeFirewallLeftovers();
         try {
             link.deleteLink(interfaceName);
         } catch (IOException e) {

@@ -98,8 +98,7 @@ public final class TailnetNode implements AutoCloseable {
     public StatusView.Up up(UpRequest req) throws NodeException {
         CompletableFuture<NetMap> waitFor;
         synchronized (lock) {
-            Prefs prefs = req.merge(state.prefs());
-            validate(prefs);
+            Prefs prefs = canonical(req.merge(state.prefs()));
             boolean serverChanged = state.registration() != null && state.prefs().loginServer() != null
                     && !state.prefs().loginServer().equals(prefs.loginServer());
             if (serverChanged && req.authKey() == null) {
@@ -145,6 +144,20 @@ public final class TailnetNode implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new NodeException(500, "interrupted");
         }
+    }
+
+    /** Validates {@code p} and returns it with routes in canonical text. */
+    private static Prefs canonical(Prefs p) throws NodeException {
+        validate(p);
+        List<String> routes = new ArrayList<>();
+        for (String r : p.advertiseRoutes()) {
+            String c = Prefix.parse(r).toString();
+            if (!routes.contains(c)) {
+                routes.add(c);
+            }
+        }
+        return new Prefs(p.loginServer(), p.hostname(), routes, p.acceptRoutes(), p.advertiseTags(),
+                p.snatSubnetRoutes(), p.wantRunning());
     }
 
     private static void validate(Prefs p) throws NodeException {
@@ -256,7 +269,20 @@ public final class TailnetNode implements AutoCloseable {
         for (IpPrefix a : map.self().addresses()) {
             addrs.add(a.toString());
         }
-        return new Router.Config(addrs, TAILNET_RANGES);
+        Prefs prefs = state.prefs();
+        List<String> routes = new ArrayList<>(TAILNET_RANGES);
+        if (prefs.acceptRoutes()) {
+            // Other nodes' primary subnet routes; never our own (we reach those directly).
+            for (Node peer : map.peers()) {
+                for (IpPrefix r : peer.primaryRoutes()) {
+                    String text = Prefix.parse(r.toString()).toString();
+                    if (!prefs.advertiseRoutes().contains(text) && !routes.contains(text)) {
+                        routes.add(text);
+                    }
+                }
+            }
+        }
+        return new Router.Config(addrs, routes, prefs.advertiseRoutes(), prefs.snatSubnetRoutes());
     }
 
     private List<Prefix> localNetworks() {

@@ -32,10 +32,13 @@ public final class LinuxRouter implements Router {
     private final Set<String> routes = new LinkedHashSet<>();
     private volatile List<String> problems = List.of();
     private boolean rulesInstalled;
+    private final SnatBackend snat;
+    private String snatState = "";
 
     public LinuxRouter(LinkConfigurator link, String device) {
         this.link = link;
         this.device = device;
+        this.snat = Commands.onPath("nft") ? new NftSnat() : new IptablesSnat();
     }
 
     @Override
@@ -83,10 +86,32 @@ public final class LinuxRouter implements Router {
                 link.addRoute(new Route(IpPrefix.parse(r), device, TABLE));
             }
         }
+        applySubnetRouting(config, issues);
         if (!issues.equals(problems)) {
             issues.forEach(LOG::warning);
         }
         problems = List.copyOf(issues);
+    }
+
+    /** Forwarding and firewall rules for the subnets this node advertises. */
+    private void applySubnetRouting(Config config, List<String> issues) {
+        String want = config.advertised().isEmpty() ? "" : config.advertised() + " snat=" + config.snat();
+        if (want.equals(snatState)) {
+            return;
+        }
+        try {
+            if (config.advertised().isEmpty()) {
+                snat.remove();
+            } else {
+                issues.addAll(Forwarding.enable(config.advertised()));
+                snat.install(device, config.advertised(), config.snat());
+                LOG.info("routing for " + config.advertised() + " through " + snat.name()
+                        + (config.snat() ? " with source NAT" : " without source NAT"));
+            }
+            snatState = want;
+        } catch (IOException e) {
+            issues.add("subnet routing not set up: " + e.getMessage());
+        }
     }
 
     private List<ConnectedNetwork> connected() {
@@ -95,6 +120,20 @@ public final class LinuxRouter implements Router {
         } catch (IOException e) {
             LOG.warning("cannot list the host's networks: " + e.getMessage());
             return List.of();
+        }
+    }
+
+    /** Removes tsj's firewall objects whatever state the daemon died in (tsj daemon --cleanup). */
+    public static void removeFirewallLeftovers() {
+        if (Commands.onPath("nft")) {
+            try {
+                new NftSnat().remove();
+            } catch (IOException e) {
+                LOG.warning("cleanup: " + e.getMessage());
+            }
+        } else if (Commands.onPath("iptables")) {
+            // Only where nft is missing: listing through iptables-nft would create tables.
+            new IptablesSnat().remove();
         }
     }
 
@@ -118,6 +157,10 @@ public final class LinuxRouter implements Router {
             quietly(() -> link.removeAddress(device, IpPrefix.parse(a)));
         }
         addresses.clear();
+        if (!snatState.isEmpty()) {
+            quietly(snat::remove);
+            snatState = "";
+        }
         problems = List.of();
     }
 

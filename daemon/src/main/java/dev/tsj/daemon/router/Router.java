@@ -10,14 +10,22 @@ import java.util.List;
  */
 public interface Router extends AutoCloseable {
 
-    /** What the node wants from the host right now; applying it again changes nothing. */
-    record Config(List<String> addresses, List<String> routes) {
+    /**
+     * What the node wants from the host right now; applying it again changes nothing.
+     *
+     * @param addresses  the node's tailnet addresses (on the interface)
+     * @param routes     destinations to route into the tunnel (tailnet ranges, accepted subnet routes)
+     * @param advertised subnets this node routes for others (forwarding and SNAT towards them)
+     * @param snat       whether to source-NAT tailnet traffic to the advertised subnets
+     */
+    record Config(List<String> addresses, List<String> routes, List<String> advertised, boolean snat) {
         public Config {
             addresses = List.copyOf(addresses);
             routes = List.copyOf(routes);
+            advertised = List.copyOf(advertised);
         }
 
-        public static final Config EMPTY = new Config(List.of(), List.of());
+        public static final Config EMPTY = new Config(List.of(), List.of(), List.of(), true);
     }
 
     /** Makes the host match {@code config}, adding what is missing and removing what is not wanted. */
