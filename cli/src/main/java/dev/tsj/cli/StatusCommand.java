@@ -59,6 +59,10 @@ final class StatusCommand extends ClientCommand {
         for (JsonNode h : st.path("Health")) {
             System.out.println("# " + h.asText());
         }
+        long dropped = st.path("FilterDroppedPackets").asLong();
+        if (dropped > 0) {
+            System.out.println("# " + dropped + " packets from peers dropped by the tailnet policy");
+        }
         return 0;
     }
 

@@ -51,6 +51,7 @@ public final class StatusView {
         ObjectNode root = f.objectNode();
         root.put("Version", "0.1.0");
         root.put("BackendState", backend.name());
+        root.put("FilterDroppedPackets", device.counters().droppedByFilter());
         ArrayNode health = root.putArray("Health");
         if (!detail.isEmpty() && backend != TailnetNode.BackendState.Running) {
             health.add(detail);

@@ -12,6 +12,7 @@ import dev.tsj.control.client.ControlClient;
 import dev.tsj.control.client.ControlException;
 import dev.tsj.control.client.MapSession;
 import dev.tsj.crypto.PrivateKey;
+import dev.tsj.daemon.filter.StatefulFilter;
 import dev.tsj.daemon.router.Router;
 import dev.tsj.daemon.wg.Device;
 import dev.tsj.daemon.wg.Prefix;
@@ -49,6 +50,7 @@ public final class TailnetNode implements AutoCloseable {
     private ControlClient client;
     private MapSession session;
     private volatile NetMap netMap;
+    private StatefulFilter filter;
     private volatile BackendState backend = BackendState.NoState;
     private volatile String backendDetail = "";
     private CompletableFuture<NetMap> firstMap = new CompletableFuture<>();
@@ -249,6 +251,8 @@ public final class TailnetNode implements AutoCloseable {
                 return; // a late map after tsj down
             }
             netMap = map;
+            filter = filter == null ? StatefulFilter.of(map.packetFilter()) : filter.withRules(map.packetFilter());
+            device.setFilter(filter);
             NetmapApplier.apply(device, map, localNetworks());
             try {
                 router.apply(routerConfig(map));
