@@ -5,37 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tsj.control.TestNode;
-import dev.tsj.control.TestServer;
 import dev.tsj.control.api.Hostinfo;
 import dev.tsj.control.api.IpPrefix;
 import dev.tsj.control.api.MapRequest;
 import dev.tsj.control.api.NetMap;
 import dev.tsj.control.api.Node;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RoutesTest {
+class RoutesTest extends dev.tsj.control.ServerTestBase {
     static final IpPrefix LAN = IpPrefix.parse("203.0.113.0/24");
     static final Duration SOON = Duration.ofSeconds(2);
 
-    @TempDir
-    Path dir;
-    TestServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new TestServer(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     private TestNode router(String name, String key) throws Exception {
         TestNode n = new TestNode(server, name);
