@@ -4,10 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code tsj} command. */
-@Command(name = "tsj", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+@Command(name = "tsj", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT, versionProvider = VersionCommand.Provider.class,
         description = "tsj: a mesh VPN built on WireGuard",
         subcommands = {VersionCommand.class, KeyCommands.GenKey.class, KeyCommands.PubKey.class,
-                KeyCommands.GenPsk.class, DemoCommand.class, dev.tsj.cli.control.ControlCommand.class})
+                KeyCommands.GenPsk.class, DemoCommand.class, DaemonCommand.class, UpCommand.class, StatusCommand.class,
+                SimpleClientCommands.Down.class, SimpleClientCommands.Logout.class, SimpleClientCommands.Ip.class,
+                SimpleClientCommands.Ping.class,
+                dev.tsj.cli.control.ControlCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

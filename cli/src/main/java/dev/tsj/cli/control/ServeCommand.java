@@ -82,6 +82,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "control-shutdown"));
+        dev.tsj.daemon.SdNotify.notify("READY=1\nSTATUS=serving");
         try {
             server.awaitClosed();
         } catch (InterruptedException e) {

@@ -16,6 +16,12 @@ public final class DeviceCounters {
     final LongAdder droppedSourceNotAllowed = new LongAdder();
     final LongAdder droppedNoPeer = new LongAdder();
     final LongAdder droppedNoEndpoint = new LongAdder();
+    final LongAdder droppedByFilter = new LongAdder();
+
+    /** Packets from the tunnel the policy did not allow. */
+    public long droppedByFilter() {
+        return droppedByFilter.sum();
+    }
 
     /** Initiations and responses that reached the expensive Noise step. */
     public long handshakesProcessed() {

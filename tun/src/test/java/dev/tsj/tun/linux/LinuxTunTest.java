@@ -1,0 +1,214 @@
+package dev.tsj.tun.linux;
+
+import static dev.tsj.tun.testing.Packets.buffers;
+import static dev.tsj.tun.testing.Packets.pattern;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.tsj.tun.link.IpCommandLinkConfigurator;
+import dev.tsj.tun.link.IpPrefix;
+import dev.tsj.tun.link.LinkConfigurator;
+import dev.tsj.tun.testing.Netns;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * LinuxTun against the real kernel. JNA opens /dev/net/tun in the test's own namespace, so
+ * the TUN is created there (down, no addresses: it carries nothing) and moved into a
+ * namespace made for the test, where it gets 100.64.7.1/24 and fd7a:115c:a1e0:7::1/64 and
+ * all traffic happens. A {@link TunPeer} plays the hosts behind the TUN.
+ */
+class LinuxTunTest {
+    private static final int MTU = 1420;
+    private static final String V4_PEER = "100.64.7.2";
+    private static final String V6_PEER = "fd7a:115c:a1e0:7::2";
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void needsRoot() {
+        Netns.requireRoot();
+    }
+
+    private static String tunName(String tag) {
+        return "tn-" + tag + ProcessHandle.current().pid() % 1_000_000;
+    }
+
+    /** A TUN inside {@code ns}, addressed and up. */
+    private static LinuxTun openIn(Netns ns, boolean offloads) throws IOException {
+        String name = tunName("t");
+        Netns.run(10, "ip", "link", "del", "dev", name); // a leftover of a crashed run
+        LinuxTun tun = LinuxTun.open(name, MTU, offloads);
+        try {
+            Netns.check(Netns.run(10, "ip", "link", "set", "dev", name, "netns", ns.name()), "moving " + name);
+            LinkConfigurator link = IpCommandLinkConfigurator.inNamespace(ns.name());
+            link.addAddress(name, IpPrefix.parse("100.64.7.1/24"));
+            link.addAddress(name, IpPrefix.parse("fd7a:115c:a1e0:7::1/64"));
+            link.setUp(name, true);
+            return tun;
+        } catch (IOException | RuntimeException e) {
+            tun.close();
+            throw e;
+        }
+    }
+
+    @ParameterizedTest(name = "offloads {0}")
+    @ValueSource(booleans = {true, false})
+    void pingsAreReadAndRepliesWrittenBack(boolean offloads) throws Exception {
+        try (Netns ns = Netns.create("lp")) {
+            LinuxTun tun = openIn(ns, offloads);
+            TunPeer peer = new TunPeer(tun, new byte[0]);
+            try {
+                assertEquals(offloads, tun.offloads().vnetHdr(), "offloads " + tun.offloads());
+                if (offloads) assertTrue(tun.offloads().tso(), "this kernel takes TSO: " + tun.offloads());
+                Netns.Result v4 = ns.exec(20, "ping", "-n", "-c", "3", "-i", "0.2", "-W", "3", V4_PEER);
+                assertEquals(0, v4.exitCode(), v4.output());
+                assertTrue(v4.output().contains("3 received"), v4.output());
+                Netns.Result v6 = ns.exec(20, "ping", "-6", "-n", "-c", "3", "-i", "0.2", "-W", "3", V6_PEER);
+                assertEquals(0, v6.exitCode(), v6.output());
+                assertTrue(v6.output().contains("3 received"), v6.output());
+                assertEquals(6, peer.echoReplies());
+            } finally {
+                tun.close();
+                peer.close();
+            }
+            assertNull(peer.failure(), () -> "peer failed: " + peer.failure());
+            assertEquals(List.of(), peer.problems());
+            assertTrue(tun.stats().packetsWritten() >= 6, tun.stats().toString());
+        }
+    }
+
+    @ParameterizedTest(name = "offloads {0}, IPv6 {1}")
+    @CsvSource({"true, false", "true, true", "false, false", "false, true"})
+    void tcpStreamIntoTheTunArrivesAsValidMtuSizedPackets(boolean offloads, boolean v6) throws Exception {
+        byte[] data = pattern(2_000_000, 11);
+        Path file = Files.write(tmp.resolve("upload.bin"), data);
+        try (Netns ns = Netns.create("ls")) {
+            LinuxTun tun = openIn(ns, offloads);
+            TunPeer peer = new TunPeer(tun, new byte[0]);
+            try {
+                String target = "/dev/tcp/" + (v6 ? V6_PEER : V4_PEER) + "/" + TunPeer.SINK_PORT;
+                Netns.Result r = ns.exec(60, "bash", "-c", "cat " + file + " > " + target);
+                assertEquals(0, r.exitCode(), r.output());
+                for (int i = 0; i < 200 && !peer.sinkFinished(); i++) Thread.sleep(50);
+                assertTrue(peer.sinkFinished(), "the FIN arrived after " + peer.sunk().length + " bytes");
+            } finally {
+                tun.close();
+                peer.close();
+            }
+            assertNull(peer.failure(), () -> "peer failed: " + peer.failure());
+            assertEquals(List.of(), peer.problems(), "every packet read is at most the MTU with valid checksums");
+            assertArrayEquals(data, peer.sunk());
+            TunStats stats = tun.stats();
+            if (offloads) {
+                assertTrue(stats.superPacketsRead() > 0, "the kernel handed over TSO super-packets: " + stats);
+                assertTrue(stats.packetsRead() > stats.superPacketsRead(), stats.toString());
+            } else {
+                assertEquals(0, stats.superPacketsRead(), stats.toString());
+            }
+            assertEquals(0, stats.readsDropped(), stats.toString());
+        }
+    }
+
+    @ParameterizedTest(name = "offloads {0}, IPv6 {1}")
+    @CsvSource({"true, false", "true, true", "false, false", "false, true"})
+    void batchWrittenToTheTunIsCoalescedAndDelivered(boolean offloads, boolean v6) throws Exception {
+        byte[] data = pattern(50_000, 12);
+        Path out = tmp.resolve("download.bin");
+        try (Netns ns = Netns.create("lg")) {
+            LinuxTun tun = openIn(ns, offloads);
+            TunPeer peer = new TunPeer(tun, data);
+            try {
+                String source = "/dev/tcp/" + (v6 ? V6_PEER : V4_PEER) + "/" + TunPeer.SOURCE_PORT;
+                Netns.Result r = ns.exec(60, "bash", "-c", "cat < " + source + " > " + out);
+                assertEquals(0, r.exitCode(), r.output());
+            } finally {
+                tun.close();
+                peer.close();
+            }
+            assertNull(peer.failure(), () -> "peer failed: " + peer.failure());
+            assertEquals(List.of(), peer.problems());
+            assertArrayEquals(data, Files.readAllBytes(out), "what the kernel delivered to the reading socket");
+            TunStats stats = tun.stats();
+            if (offloads) assertTrue(stats.superPacketsWritten() > 0, "the data went in as GSO super-packets: " + stats);
+            else assertEquals(0, stats.superPacketsWritten(), stats.toString());
+            assertEquals(0, stats.writesDropped(), stats.toString());
+        }
+    }
+
+    @Test
+    void closeWakesABlockedReaderAndRemovesTheInterface() throws Exception {
+        String name = tunName("c");
+        Netns.run(10, "ip", "link", "del", "dev", name);
+        LinuxTun tun = LinuxTun.open(name, MTU, true); // down, no addresses: nothing can arrive
+        assertEquals(0, Netns.run(10, "ip", "link", "show", "dev", name).exitCode(), "the interface exists while open");
+        ByteBuffer[] bufs = buffers(4, 16 + MTU);
+        int[] sizes = new int[4];
+        CompletableFuture<Integer> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                return tun.read(bufs, sizes, 16);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Thread.sleep(200); // let the reader block; the assertions hold either way
+        tun.close();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> reader.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(ClosedChannelException.class, e.getCause().getCause());
+        assertThrows(ClosedChannelException.class, () -> tun.read(bufs, sizes, 16));
+        assertThrows(ClosedChannelException.class, () -> tun.write(bufs, new int[] {20}, 16, 1));
+        assertNotEquals(0, Netns.run(10, "ip", "link", "show", "dev", name).exitCode(), "the interface is gone after close");
+        tun.close(); // twice is fine
+    }
+
+    @Test
+    void namesAndMtuAreValidated() {
+        assertThrows(IllegalArgumentException.class, () -> LinuxTun.open("a-name-longer-than-15", MTU));
+        assertThrows(IllegalArgumentException.class, () -> LinuxTun.open("bad/name", MTU));
+        assertThrows(IllegalArgumentException.class, () -> LinuxTun.open("tn-x", 100));
+    }
+
+    @Test
+    void withoutNetAdminTheErrorIsOneLineNamingUserspaceNetworking() throws Exception {
+        String line = probe("capsh", "--drop=cap_net_admin", "--", "-c", javaCommand(tunName("p")));
+        assertTrue(line.startsWith("UNAVAILABLE "), line);
+        assertTrue(line.contains("permission denied"), line);
+        assertTrue(line.contains("--tun=userspace-networking"), line);
+    }
+
+    @Test
+    void withoutDevNetTunTheErrorIsOneLineNamingUserspaceNetworking() throws Exception {
+        // A private mount namespace where /dev/net is an empty tmpfs: the device is missing.
+        String line = probe("unshare", "-m", "sh", "-c", "mount -t tmpfs none /dev/net && " + javaCommand(tunName("p")));
+        assertTrue(line.startsWith("UNAVAILABLE "), line);
+        assertTrue(line.contains("/dev/net/tun is missing"), line);
+        assertTrue(line.contains("--tun=userspace-networking"), line);
+    }
+
+    /** Runs a probe JVM under {@code wrapper} and returns its one line of output. */
+    private static String probe(String... command) throws IOException {
+        Netns.Result r = Netns.run(60, command);
+        List<String> lines = r.output().lines().filter(l -> !l.startsWith("WARNING")).toList();
+        assertEquals(1, lines.size(), "one line: " + r.output());
+        return lines.get(0);
+    }
+
+    private static String javaCommand(String tunName) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return "exec '" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + System.getProperty("java.class.path")
+                + "' " + TunOpenProbe.class.getName() + " " + tunName;
+    }
+}
