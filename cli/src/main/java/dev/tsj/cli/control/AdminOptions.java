@@ -23,6 +23,15 @@ final class AdminOptions {
         return new AdminClient(stateDir);
     }
 
+    /** Prints {@code value} as JSON with --json, else as {@code table} renders it. */
+    <T> void show(PrintWriter out, T value, java.util.function.BiConsumer<PrintWriter, T> table) {
+        if (json) {
+            printJson(out, value);
+        } else {
+            table.accept(out, value);
+        }
+    }
+
     static void printJson(PrintWriter out, Object value) {
         try {
             out.println(ApiJson.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value));

@@ -73,11 +73,7 @@ final class AuthKeysCommand {
         @Override
         void run(PrintWriter out) throws AdminException {
             List<AuthKeyInfo> keys = opts.client().listAuthKeys();
-            if (opts.json) {
-                AdminOptions.printJson(out, keys);
-            } else {
-                print(out, keys);
-            }
+            opts.show(out, keys, (o, v) -> print(o, v));
         }
     }
 
@@ -90,11 +86,7 @@ final class AuthKeysCommand {
         @Override
         void run(PrintWriter out) throws AdminException {
             AuthKeyInfo k = opts.client().expireAuthKey(id);
-            if (opts.json) {
-                AdminOptions.printJson(out, k);
-            } else {
-                print(out, List.of(k));
-            }
+            opts.show(out, k, (o, v) -> print(o, List.of(v)));
         }
     }
 }

@@ -33,11 +33,7 @@ final class NodesCommand {
         @Override
         void run(PrintWriter out) throws AdminException {
             NodeInfo n = apply();
-            if (opts.json) {
-                AdminOptions.printJson(out, n);
-            } else {
-                print(out, List.of(n));
-            }
+            opts.show(out, n, (o, v) -> print(o, List.of(v)));
         }
     }
 
@@ -48,11 +44,7 @@ final class NodesCommand {
         @Override
         void run(PrintWriter out) throws AdminException {
             List<NodeInfo> nodes = opts.client().listNodes();
-            if (opts.json) {
-                AdminOptions.printJson(out, nodes);
-            } else {
-                print(out, nodes);
-            }
+            opts.show(out, nodes, (o, v) -> print(o, v));
         }
     }
 

@@ -25,11 +25,7 @@ final class RoutesCommand {
         @Override
         void run(PrintWriter out) throws AdminException {
             List<RouteInfo> routes = opts.client().listRoutes();
-            if (opts.json) {
-                AdminOptions.printJson(out, routes);
-            } else {
-                print(out, routes);
-            }
+            opts.show(out, routes, (o, v) -> print(o, v));
         }
     }
 
@@ -45,11 +41,7 @@ final class RoutesCommand {
         @Override
         void run(PrintWriter out) throws AdminException {
             List<RouteInfo> r = opts.client().setApproved(node, prefixes, approve());
-            if (opts.json) {
-                AdminOptions.printJson(out, r);
-            } else {
-                print(out, r);
-            }
+            opts.show(out, r, (o, v) -> print(o, v));
         }
     }
 

@@ -26,11 +26,7 @@ final class UsersCommand {
         @Override
         void run(PrintWriter out) throws AdminException {
             UserInfo u = opts.client().createUser(name);
-            if (opts.json) {
-                AdminOptions.printJson(out, u);
-            } else {
-                print(out, List.of(u));
-            }
+            opts.show(out, u, (o, v) -> print(o, List.of(v)));
         }
     }
 
@@ -41,11 +37,7 @@ final class UsersCommand {
         @Override
         void run(PrintWriter out) throws AdminException {
             List<UserInfo> users = opts.client().listUsers();
-            if (opts.json) {
-                AdminOptions.printJson(out, users);
-            } else {
-                print(out, users);
-            }
+            opts.show(out, users, (o, v) -> print(o, v));
         }
     }
 

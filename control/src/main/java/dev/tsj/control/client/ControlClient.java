@@ -60,8 +60,11 @@ public final class ControlClient implements AutoCloseable {
         return k;
     }
 
-    /** Opens an encrypted channel; refetches the server key once if the handshake is refused. */
-    NoiseChannel openChannel() throws ControlException {
+    /**
+     * Opens a raw encrypted channel (refetching the server key once if the handshake is
+     * refused). Low level, for tools and benchmarks; the daemon uses the methods below.
+     */
+    public NoiseChannel openChannel() throws ControlException {
         PublicKey k = serverKey();
         try {
             return dialer.open(machineKey, k);

@@ -91,7 +91,7 @@ public final class ControlServer implements AutoCloseable {
         core = c;
         listener = l;
         admin = a;
-        log.info("server.started", "listen", address(), "state_dir", config.stateDir(),
+        log.info("server.started", "listen", dev.tsj.control.api.IpLiterals.formatEndpoint(address()), "state_dir", config.stateDir(),
                 "domain", config.tailnet().domain(), "key_expiry", DurationText.format(config.tailnet().nodeKeyExpiry()),
                 "ephemeral_timeout", DurationText.format(config.tailnet().ephemeralTimeout()),
                 "keepalive", DurationText.format(config.tailnet().keepAlive()));

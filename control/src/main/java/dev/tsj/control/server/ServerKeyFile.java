@@ -25,7 +25,7 @@ public final class ServerKeyFile {
         if (!Files.exists(file)) {
             PrivateKey k = PrivateKey.generate();
             SecureFiles.writeAtomically(file, (k.toBase64() + "\n").getBytes(StandardCharsets.US_ASCII));
-            log.info("server_key.created", "file", file, "public", k.publicKey().shortString());
+            log.info("server_key.created", "file", file);
             return k;
         }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tsj.control.TestNode;
-import dev.tsj.control.TestServer;
 import dev.tsj.control.api.ApiJson;
 import dev.tsj.control.api.ErrorCode;
 import dev.tsj.control.api.ErrorMessage;
@@ -27,29 +26,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input to every entry point gets a clear answer and changes nothing. */
-class BadInputTest {
-    @TempDir
-    Path dir;
-    TestServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new TestServer(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+class BadInputTest extends dev.tsj.control.ServerTestBase {
 
     private String http(String request) throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.server().address().getPort())) {

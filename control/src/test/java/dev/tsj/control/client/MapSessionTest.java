@@ -11,33 +11,21 @@ import dev.tsj.control.api.FilterRule;
 import dev.tsj.control.api.MapUpdate;
 import dev.tsj.control.api.NetMap;
 import dev.tsj.control.api.Node;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class MapSessionTest {
+class MapSessionTest extends dev.tsj.control.ServerTestBase {
     /** The promise: a change reaches every session within one second. */
     static final Duration DELTA = Duration.ofSeconds(1);
     static final Duration LONG = Duration.ofSeconds(10);
 
-    @TempDir
-    Path dir;
-    TestServer server;
     String key;
 
     @BeforeEach
-    void start() throws Exception {
-        server = new TestServer(dir);
+    void createKey() {
         key = server.authKey("alice", true, false, List.of());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     private TestNode online(String name, String endpoint) throws Exception {

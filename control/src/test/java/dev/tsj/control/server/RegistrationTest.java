@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tsj.control.TestNode;
-import dev.tsj.control.TestServer;
 import dev.tsj.control.api.ErrorCode;
 import dev.tsj.control.api.IpPrefix;
 import dev.tsj.control.api.RegisterResponse;
@@ -21,25 +20,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RegistrationTest {
-    @TempDir
-    Path dir;
-    TestServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new TestServer(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+class RegistrationTest extends dev.tsj.control.ServerTestBase {
 
     @Test
     void singleUseKeyRegistersOneNodeThenIsRefusedWithAClearMessage() throws Exception {
