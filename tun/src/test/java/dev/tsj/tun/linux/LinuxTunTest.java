@@ -8,11 +8,18 @@ import dev.tsj.tun.link.IpCommandLinkConfigurator;
 import dev.tsj.tun.link.IpPrefix;
 import dev.tsj.tun.link.LinkConfigurator;
 import dev.tsj.tun.testing.Netns;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -146,6 +153,87 @@ class LinuxTunTest {
             if (offloads) assertTrue(stats.superPacketsWritten() > 0, "the data went in as GSO super-packets: " + stats);
             else assertEquals(0, stats.superPacketsWritten(), stats.toString());
             assertEquals(0, stats.writesDropped(), stats.toString());
+        }
+    }
+
+    private static final String UDP_RECEIVER = String.join("\n",
+            "import hashlib, socket, sys",
+            "family = socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET",
+            "s = socket.socket(family, socket.SOCK_DGRAM)",
+            "s.bind((sys.argv[1], int(sys.argv[2])))",
+            "s.settimeout(10)",
+            "print('READY', flush=True)",
+            "for _ in range(int(sys.argv[3])):",
+            "    d = s.recv(65535)",
+            "    print(len(d), hashlib.sha256(d).hexdigest(), flush=True)");
+
+    @ParameterizedTest(name = "offloads {0}, IPv6 {1}")
+    @CsvSource({"true, false", "true, true", "false, false", "false, true"})
+    void udpBatchWrittenToTheTunReachesTheSocketDatagramByDatagram(boolean offloads, boolean v6) throws Exception {
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < 12; i++) payloads.add(pattern(i < 11 ? 1200 : 300, 20 + i));
+        try (Netns ns = Netns.create("lu")) {
+            LinuxTun tun = openIn(ns, offloads);
+            TunPeer peer = new TunPeer(tun, new byte[0]);
+            Process receiver = ns.start("python3", "-c", UDP_RECEIVER, v6 ? "fd7a:115c:a1e0:7::1" : "100.64.7.1", "5003", "12");
+            try {
+                var lines = new BufferedReader(new InputStreamReader(receiver.getInputStream()));
+                assertEquals("READY", lines.readLine());
+                byte[] from = InetAddress.ofLiteral(v6 ? V6_PEER : V4_PEER).getAddress();
+                byte[] to = InetAddress.ofLiteral(v6 ? "fd7a:115c:a1e0:7::1" : "100.64.7.1").getAddress();
+                peer.sendUdp(v6, from, to, 5003, payloads);
+                for (byte[] p : payloads) {
+                    String expected = p.length + " " + HexFormat.of().formatHex(
+                            MessageDigest.getInstance("SHA-256").digest(p));
+                    assertEquals(expected, lines.readLine(), "datagrams arrive one by one, in order, intact");
+                }
+                assertTrue(receiver.waitFor(10, TimeUnit.SECONDS));
+            } finally {
+                receiver.destroyForcibly();
+                tun.close();
+                peer.close();
+            }
+            assertEquals(List.of(), peer.problems());
+            TunStats stats = tun.stats();
+            if (offloads && tun.offloads().uso()) assertTrue(stats.superPacketsWritten() > 0, stats.toString());
+            else assertEquals(0, stats.superPacketsWritten(), stats.toString());
+        }
+    }
+
+    private static final String UDP_GSO_SENDER = String.join("\n",
+            "import socket, sys",
+            "family = socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET",
+            "s = socket.socket(family, socket.SOCK_DGRAM)",
+            "s.setsockopt(socket.IPPROTO_UDP, 103, 1000)  # UDP_SEGMENT: the kernel cuts 1000-byte datagrams",
+            "data = bytes((i * 13 + i // 256) & 0xff for i in range(9500))",
+            "s.sendto(data, (sys.argv[1], int(sys.argv[2])))");
+
+    @ParameterizedTest(name = "offloads {0}, IPv6 {1}")
+    @CsvSource({"true, false", "true, true", "false, false", "false, true"})
+    void udpGsoSendIsReadAsSeparateDatagrams(boolean offloads, boolean v6) throws Exception {
+        byte[] data = new byte[9500];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 13 + i / 256);
+        try (Netns ns = Netns.create("lv")) {
+            LinuxTun tun = openIn(ns, offloads);
+            TunPeer peer = new TunPeer(tun, new byte[0]);
+            try {
+                Netns.Result r = ns.exec(20, "python3", "-c", UDP_GSO_SENDER, v6 ? V6_PEER : V4_PEER,
+                        Integer.toString(TunPeer.UDP_SINK_PORT));
+                assertEquals(0, r.exitCode(), r.output());
+                for (int i = 0; i < 200 && peer.datagrams().size() < 10; i++) Thread.sleep(50);
+            } finally {
+                tun.close();
+                peer.close();
+            }
+            assertEquals(List.of(), peer.problems());
+            List<byte[]> got = peer.datagrams();
+            assertEquals(10, got.size(), "9500 bytes in 1000-byte datagrams");
+            for (int i = 0; i < 10; i++) {
+                assertArrayEquals(Arrays.copyOfRange(data, i * 1000, Math.min(data.length, (i + 1) * 1000)), got.get(i));
+            }
+            TunStats stats = tun.stats();
+            if (offloads && tun.offloads().uso()) assertTrue(stats.superPacketsRead() > 0, "a USO super-packet: " + stats);
+            else assertEquals(0, stats.superPacketsRead(), stats.toString());
         }
     }
 
