@@ -8,11 +8,18 @@ import dev.tsj.tun.link.IpCommandLinkConfigurator;
 import dev.tsj.tun.link.IpPrefix;
 import dev.tsj.tun.link.LinkConfigurator;
 import dev.tsj.tun.testing.Netns;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -65,30 +72,49 @@ class LinuxTunTest {
         }
     }
 
-    @ParameterizedTest(name = "offloads {0}")
-    @ValueSource(booleans = {true, false})
-    void pingsAreReadAndRepliesWrittenBack(boolean offloads) throws Exception {
-        try (Netns ns = Netns.create("lp")) {
+    /** The body of a scenario: runs while the TUN is open in {@code ns} with {@code peer} behind it. */
+    private interface Scenario {
+        void run(Netns ns, LinuxTun tun, TunPeer peer) throws Exception;
+    }
+
+    /** A finished scenario: the (closed) device, for its stats, and the peer, for what it saw. */
+    private record Outcome(LinuxTun tun, TunPeer peer) {}
+
+    /**
+     * Runs {@code body} with a TUN in a fresh namespace and a {@link TunPeer} behind it, then
+     * closes both and checks that every packet the peer read was valid (at most the MTU, good
+     * checksums).
+     */
+    private static Outcome scenario(String tag, boolean offloads, byte[] sourceData, Scenario body) throws Exception {
+        try (Netns ns = Netns.create(tag)) {
             LinuxTun tun = openIn(ns, offloads);
-            TunPeer peer = new TunPeer(tun, new byte[0]);
+            TunPeer peer = new TunPeer(tun, sourceData);
             try {
                 assertEquals(offloads, tun.offloads().vnetHdr(), "offloads " + tun.offloads());
-                if (offloads) assertTrue(tun.offloads().tso(), "this kernel takes TSO: " + tun.offloads());
-                Netns.Result v4 = ns.exec(20, "ping", "-n", "-c", "3", "-i", "0.2", "-W", "3", V4_PEER);
-                assertEquals(0, v4.exitCode(), v4.output());
-                assertTrue(v4.output().contains("3 received"), v4.output());
-                Netns.Result v6 = ns.exec(20, "ping", "-6", "-n", "-c", "3", "-i", "0.2", "-W", "3", V6_PEER);
-                assertEquals(0, v6.exitCode(), v6.output());
-                assertTrue(v6.output().contains("3 received"), v6.output());
-                assertEquals(6, peer.echoReplies());
+                body.run(ns, tun, peer);
             } finally {
                 tun.close();
                 peer.close();
             }
             assertNull(peer.failure(), () -> "peer failed: " + peer.failure());
-            assertEquals(List.of(), peer.problems());
-            assertTrue(tun.stats().packetsWritten() >= 6, tun.stats().toString());
+            assertEquals(List.of(), peer.problems(), "every packet read is at most the MTU with valid checksums");
+            return new Outcome(tun, peer);
         }
+    }
+
+    @ParameterizedTest(name = "offloads {0}")
+    @ValueSource(booleans = {true, false})
+    void pingsAreReadAndRepliesWrittenBack(boolean offloads) throws Exception {
+        Outcome o = scenario("lp", offloads, new byte[0], (ns, tun, peer) -> {
+            if (offloads) assertTrue(tun.offloads().tso(), "this kernel takes TSO: " + tun.offloads());
+            for (String target : List.of(V4_PEER, V6_PEER)) {
+                Netns.Result r = ns.exec(20, "ping", "-n", "-c", "3", "-i", "0.2", "-W", "3", target);
+                assertEquals(0, r.exitCode(), r.output());
+                assertTrue(r.output().contains("3 received"), r.output());
+            }
+        });
+        assertEquals(6, o.peer().echoReplies());
+        assertTrue(o.tun().stats().packetsWritten() >= 6, o.tun().stats().toString());
     }
 
     @ParameterizedTest(name = "offloads {0}, IPv6 {1}")
@@ -96,31 +122,22 @@ class LinuxTunTest {
     void tcpStreamIntoTheTunArrivesAsValidMtuSizedPackets(boolean offloads, boolean v6) throws Exception {
         byte[] data = pattern(2_000_000, 11);
         Path file = Files.write(tmp.resolve("upload.bin"), data);
-        try (Netns ns = Netns.create("ls")) {
-            LinuxTun tun = openIn(ns, offloads);
-            TunPeer peer = new TunPeer(tun, new byte[0]);
-            try {
-                String target = "/dev/tcp/" + (v6 ? V6_PEER : V4_PEER) + "/" + TunPeer.SINK_PORT;
-                Netns.Result r = ns.exec(60, "bash", "-c", "cat " + file + " > " + target);
-                assertEquals(0, r.exitCode(), r.output());
-                for (int i = 0; i < 200 && !peer.sinkFinished(); i++) Thread.sleep(50);
-                assertTrue(peer.sinkFinished(), "the FIN arrived after " + peer.sunk().length + " bytes");
-            } finally {
-                tun.close();
-                peer.close();
-            }
-            assertNull(peer.failure(), () -> "peer failed: " + peer.failure());
-            assertEquals(List.of(), peer.problems(), "every packet read is at most the MTU with valid checksums");
-            assertArrayEquals(data, peer.sunk());
-            TunStats stats = tun.stats();
-            if (offloads) {
-                assertTrue(stats.superPacketsRead() > 0, "the kernel handed over TSO super-packets: " + stats);
-                assertTrue(stats.packetsRead() > stats.superPacketsRead(), stats.toString());
-            } else {
-                assertEquals(0, stats.superPacketsRead(), stats.toString());
-            }
-            assertEquals(0, stats.readsDropped(), stats.toString());
+        Outcome o = scenario("ls", offloads, new byte[0], (ns, tun, peer) -> {
+            String target = "/dev/tcp/" + (v6 ? V6_PEER : V4_PEER) + "/" + TunPeer.SINK_PORT;
+            Netns.Result r = ns.exec(60, "bash", "-c", "cat " + file + " > " + target);
+            assertEquals(0, r.exitCode(), r.output());
+            for (int i = 0; i < 200 && !peer.sinkFinished(); i++) Thread.sleep(50);
+            assertTrue(peer.sinkFinished(), "the FIN arrived after " + peer.sunk().length + " bytes");
+        });
+        assertArrayEquals(data, o.peer().sunk());
+        TunStats stats = o.tun().stats();
+        if (offloads) {
+            assertTrue(stats.superPacketsRead() > 0, "the kernel handed over TSO super-packets: " + stats);
+            assertTrue(stats.packetsRead() > stats.superPacketsRead(), stats.toString());
+        } else {
+            assertEquals(0, stats.superPacketsRead(), stats.toString());
         }
+        assertEquals(0, stats.readsDropped(), stats.toString());
     }
 
     @ParameterizedTest(name = "offloads {0}, IPv6 {1}")
@@ -128,25 +145,83 @@ class LinuxTunTest {
     void batchWrittenToTheTunIsCoalescedAndDelivered(boolean offloads, boolean v6) throws Exception {
         byte[] data = pattern(50_000, 12);
         Path out = tmp.resolve("download.bin");
-        try (Netns ns = Netns.create("lg")) {
-            LinuxTun tun = openIn(ns, offloads);
-            TunPeer peer = new TunPeer(tun, data);
+        Outcome o = scenario("lg", offloads, data, (ns, tun, peer) -> {
+            String source = "/dev/tcp/" + (v6 ? V6_PEER : V4_PEER) + "/" + TunPeer.SOURCE_PORT;
+            Netns.Result r = ns.exec(60, "bash", "-c", "cat < " + source + " > " + out);
+            assertEquals(0, r.exitCode(), r.output());
+        });
+        assertArrayEquals(data, Files.readAllBytes(out), "what the kernel delivered to the reading socket");
+        TunStats stats = o.tun().stats();
+        if (offloads) assertTrue(stats.superPacketsWritten() > 0, "the data went in as GSO super-packets: " + stats);
+        else assertEquals(0, stats.superPacketsWritten(), stats.toString());
+        assertEquals(0, stats.writesDropped(), stats.toString());
+    }
+
+    private static final String UDP_RECEIVER = String.join("\n",
+            "import hashlib, socket, sys",
+            "family = socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET",
+            "s = socket.socket(family, socket.SOCK_DGRAM)",
+            "s.bind((sys.argv[1], int(sys.argv[2])))",
+            "s.settimeout(10)",
+            "print('READY', flush=True)",
+            "for _ in range(int(sys.argv[3])):",
+            "    d = s.recv(65535)",
+            "    print(len(d), hashlib.sha256(d).hexdigest(), flush=True)");
+
+    @ParameterizedTest(name = "offloads {0}, IPv6 {1}")
+    @CsvSource({"true, false", "true, true", "false, false", "false, true"})
+    void udpBatchWrittenToTheTunReachesTheSocketDatagramByDatagram(boolean offloads, boolean v6) throws Exception {
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < 12; i++) payloads.add(pattern(i < 11 ? 1200 : 300, 20 + i));
+        String local = v6 ? "fd7a:115c:a1e0:7::1" : "100.64.7.1";
+        Outcome o = scenario("lu", offloads, new byte[0], (ns, tun, peer) -> {
+            Process receiver = ns.start("python3", "-c", UDP_RECEIVER, local, "5003", "12");
             try {
-                String source = "/dev/tcp/" + (v6 ? V6_PEER : V4_PEER) + "/" + TunPeer.SOURCE_PORT;
-                Netns.Result r = ns.exec(60, "bash", "-c", "cat < " + source + " > " + out);
-                assertEquals(0, r.exitCode(), r.output());
+                var lines = new BufferedReader(new InputStreamReader(receiver.getInputStream()));
+                assertEquals("READY", lines.readLine());
+                byte[] from = InetAddress.ofLiteral(v6 ? V6_PEER : V4_PEER).getAddress();
+                peer.sendUdp(v6, from, InetAddress.ofLiteral(local).getAddress(), 5003, payloads);
+                for (byte[] p : payloads) {
+                    String expected = p.length + " " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(p));
+                    assertEquals(expected, lines.readLine(), "datagrams arrive one by one, in order, intact");
+                }
+                assertTrue(receiver.waitFor(10, TimeUnit.SECONDS));
             } finally {
-                tun.close();
-                peer.close();
+                receiver.destroyForcibly();
             }
-            assertNull(peer.failure(), () -> "peer failed: " + peer.failure());
-            assertEquals(List.of(), peer.problems());
-            assertArrayEquals(data, Files.readAllBytes(out), "what the kernel delivered to the reading socket");
-            TunStats stats = tun.stats();
-            if (offloads) assertTrue(stats.superPacketsWritten() > 0, "the data went in as GSO super-packets: " + stats);
-            else assertEquals(0, stats.superPacketsWritten(), stats.toString());
-            assertEquals(0, stats.writesDropped(), stats.toString());
+        });
+        TunStats stats = o.tun().stats();
+        if (offloads && o.tun().offloads().uso()) assertTrue(stats.superPacketsWritten() > 0, stats.toString());
+        else assertEquals(0, stats.superPacketsWritten(), stats.toString());
+    }
+
+    private static final String UDP_GSO_SENDER = String.join("\n",
+            "import socket, sys",
+            "family = socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET",
+            "s = socket.socket(family, socket.SOCK_DGRAM)",
+            "s.setsockopt(socket.IPPROTO_UDP, 103, 1000)  # UDP_SEGMENT: the kernel cuts 1000-byte datagrams",
+            "data = bytes((i * 13 + i // 256) & 0xff for i in range(9500))",
+            "s.sendto(data, (sys.argv[1], int(sys.argv[2])))");
+
+    @ParameterizedTest(name = "offloads {0}, IPv6 {1}")
+    @CsvSource({"true, false", "true, true", "false, false", "false, true"})
+    void udpGsoSendIsReadAsSeparateDatagrams(boolean offloads, boolean v6) throws Exception {
+        byte[] data = new byte[9500];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 13 + i / 256);
+        Outcome o = scenario("lv", offloads, new byte[0], (ns, tun, peer) -> {
+            Netns.Result r = ns.exec(20, "python3", "-c", UDP_GSO_SENDER, v6 ? V6_PEER : V4_PEER,
+                    Integer.toString(TunPeer.UDP_SINK_PORT));
+            assertEquals(0, r.exitCode(), r.output());
+            for (int i = 0; i < 200 && peer.datagrams().size() < 10; i++) Thread.sleep(50);
+        });
+        List<byte[]> got = o.peer().datagrams();
+        assertEquals(10, got.size(), "9500 bytes in 1000-byte datagrams");
+        for (int i = 0; i < 10; i++) {
+            assertArrayEquals(Arrays.copyOfRange(data, i * 1000, Math.min(data.length, (i + 1) * 1000)), got.get(i));
         }
+        TunStats stats = o.tun().stats();
+        if (offloads && o.tun().offloads().uso()) assertTrue(stats.superPacketsRead() > 0, "a USO super-packet: " + stats);
+        else assertEquals(0, stats.superPacketsRead(), stats.toString());
     }
 
     @Test

@@ -26,6 +26,8 @@ import java.util.List;
 final class TunPeer implements AutoCloseable {
     static final int SINK_PORT = 5001;
     static final int SOURCE_PORT = 5002;
+    /** UDP datagrams to this port are kept, in order. */
+    static final int UDP_SINK_PORT = 5004;
     private static final int OFFSET = 16;
     private static final int ISS = 1_000_000;
     private static final int ICMP = 1;
@@ -35,6 +37,7 @@ final class TunPeer implements AutoCloseable {
     private final byte[] sourceData;
     private final Thread thread;
     private final ByteArrayOutputStream sunk = new ByteArrayOutputStream();
+    private final List<byte[]> datagrams = Collections.synchronizedList(new ArrayList<>());
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean sinkFinished;
     private volatile int echoReplies;
@@ -68,6 +71,12 @@ final class TunPeer implements AutoCloseable {
 
     boolean sinkFinished() {
         return sinkFinished;
+    }
+
+    List<byte[]> datagrams() {
+        synchronized (datagrams) {
+            return List.copyOf(datagrams);
+        }
     }
 
     int echoReplies() {
@@ -126,6 +135,10 @@ final class TunPeer implements AutoCloseable {
         if (proto == ICMP && (p[ipLen] & 0xff) == 8) answerPing(p, ipLen, false);
         if (proto == ICMPV6 && (p[ipLen] & 0xff) == 128) answerPing(p, ipLen, true);
         if (proto == IpHeaders.IPPROTO_TCP) handleTcp(p, v6, ipLen);
+        if (proto == IpHeaders.IPPROTO_UDP && u16(p, ipLen + 2) == UDP_SINK_PORT) {
+            if (u16(p, ipLen + 4) != p.length - ipLen) problems.add("UDP length " + u16(p, ipLen + 4) + " != " + (p.length - ipLen));
+            datagrams.add(Arrays.copyOfRange(p, ipLen + 8, p.length));
+        }
     }
 
     private void answerPing(byte[] request, int ipLen, boolean v6) throws IOException {
@@ -208,7 +221,26 @@ final class TunPeer implements AutoCloseable {
         return t.build();
     }
 
-    private void send(List<byte[]> packets) throws IOException {
+    /** Sends UDP datagrams from {@code from} (the peer's address) to {@code to}:{@code port}, in one write. */
+    void sendUdp(boolean v6, byte[] from, byte[] to, int port, List<byte[]> payloads) throws IOException {
+        List<byte[]> batch = new ArrayList<>();
+        int id = 1;
+        for (byte[] payload : payloads) {
+            byte[] udp = new byte[8 + payload.length];
+            put16(udp, 0, 40000);
+            put16(udp, 2, port);
+            put16(udp, 4, udp.length);
+            System.arraycopy(payload, 0, udp, 8, payload.length);
+            byte[] p = Packets.ip(v6, IpHeaders.IPPROTO_UDP, udp, id++, 64, 0, true, from, to);
+            int ipLen = v6 ? 40 : 20;
+            put16(p, ipLen + 6, ReferenceChecksum.transport(p, ipLen, IpHeaders.IPPROTO_UDP));
+            batch.add(p);
+        }
+        send(batch);
+    }
+
+    /** One writer at a time, as PacketDevice asks: the peer's thread and the test's both send. */
+    private synchronized void send(List<byte[]> packets) throws IOException {
         ByteBuffer[] bufs = new ByteBuffer[packets.size()];
         int[] sizes = new int[packets.size()];
         for (int i = 0; i < bufs.length; i++) {

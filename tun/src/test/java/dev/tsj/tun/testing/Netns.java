@@ -26,21 +26,29 @@ public final class Netns implements AutoCloseable {
         this.name = name;
     }
 
+    private static volatile String unavailable;
+
     /** Skips the test unless root networking is possible; with CI=true, fails instead. */
     public static void requireRoot() {
-        String why = null;
-        if (!"root".equals(System.getProperty("user.name"))) why = "not root";
-        else if (!Files.exists(Path.of("/dev/net/tun"))) why = "/dev/net/tun is missing";
-        else {
-            try {
-                if (run(10, "ip", "netns", "list").exitCode() != 0) why = "'ip netns' does not work";
-            } catch (IOException e) {
-                why = "iproute2 is missing: " + e.getMessage();
-            }
-        }
-        if (why == null) return;
+        String why = unavailable == null ? (unavailable = probe()) : unavailable;
+        if (why.isEmpty()) return;
         if ("true".equals(System.getenv("CI"))) fail("CI=true but this root/netns test cannot run: " + why);
         assumeTrue(false, "needs root and network namespaces: " + why);
+    }
+
+    /** Empty when this process can create namespaces and TUNs, else why not. */
+    private static String probe() {
+        if (!"root".equals(System.getProperty("user.name"))) return "not root";
+        if (!Files.exists(Path.of("/dev/net/tun"))) return "/dev/net/tun is missing";
+        String probe = "tn-pr" + ProcessHandle.current().pid();
+        try {
+            Result r = run(10, "ip", "netns", "add", probe);
+            if (r.exitCode() != 0) return "cannot create a network namespace: " + r.output().strip();
+            run(10, "ip", "netns", "del", probe);
+            return "";
+        } catch (IOException e) {
+            return "iproute2 is missing: " + e.getMessage();
+        }
     }
 
     /** Creates {@code tn-<tag><pid>}; {@code tag} is a couple of letters. */
