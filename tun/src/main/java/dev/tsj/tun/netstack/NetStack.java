@@ -312,6 +312,11 @@ public final class NetStack implements LoopParticipant, AutoCloseable {
         return callOnLoopUnchecked(udp::flowCount);
     }
 
+    /** One line per TCP connection with its protocol state (diagnostics). */
+    public List<String> debugConnections() {
+        return callOnLoopUnchecked(() -> tcp.table.snapshot().stream().map(TcpConnection::debugState).toList());
+    }
+
     /** Resets every connection, closes every flow and endpoint. */
     @Override
     public void close() {

@@ -69,21 +69,26 @@ final class ReassemblyRanges {
     }
 
     /**
-     * If a range starts at offset 0, removes it, shifts the rest so that its end becomes
-     * the new origin, and returns its length; else returns 0.
+     * In-order bytes {@code [0, len)} arrived: absorbs the ranges they reach, shifts the
+     * rest so that the new contiguous end becomes the origin, and returns how far the
+     * contiguous data now extends (at least {@code len}). Never fails for lack of room.
      */
-    int popContiguous() {
-        if (count == 0 || starts[0] != 0) return 0;
-        int n = ends[0];
-        count--;
-        System.arraycopy(starts, 1, starts, 0, count);
-        System.arraycopy(ends, 1, ends, 0, count);
-        for (int k = 0; k < count; k++) {
-            starts[k] -= n;
-            ends[k] -= n;
+    int advance(int len) {
+        int end = len;
+        int absorbed = 0;
+        while (absorbed < count && starts[absorbed] <= end) {
+            end = Math.max(end, ends[absorbed]);
+            absorbed++;
         }
-        latest = latest > 0 ? latest - 1 : -1;
-        return n;
+        count -= absorbed;
+        System.arraycopy(starts, absorbed, starts, 0, count);
+        System.arraycopy(ends, absorbed, ends, 0, count);
+        for (int k = 0; k < count; k++) {
+            starts[k] -= end;
+            ends[k] -= end;
+        }
+        latest = latest >= absorbed ? latest - absorbed : -1;
+        return end;
     }
 
     void clear() {

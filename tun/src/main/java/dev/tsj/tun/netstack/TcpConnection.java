@@ -339,6 +339,17 @@ public final class TcpConnection extends FlowEntry {
         return sackOk;
     }
 
+    /** A one-line dump of the protocol state, for logs and test failures. */
+    public String debugState() {
+        return this + " una=" + (sndUna - iss) + " nxt=" + (sndNxt - iss) + " max=" + (sndMax - iss)
+                + " sndWnd=" + sndWnd + " cwnd=" + cc.cwnd + " ssthresh=" + cc.ssthresh + " recovery=" + cc.inRecovery
+                + " dup=" + cc.dupAcks + " sendBuf=" + sendBuf.size() + " fin=" + finQueued + "/" + finAcked
+                + " rcvNxt=" + (rcvNxt - irs) + " rcvWnd=" + receiveWindow() + " recvBuf=" + recvBuf.size()
+                + " ooo=" + reassembly.count() + " finRcvd=" + finReceived + " rto=" + rto.rto() / 1_000_000 + "ms"
+                + " rtx=" + rtxTimer.armed() + " persist=" + persistTimer.armed() + " retries=" + retries
+                + " sink=" + waitingForSink + " queuedOut=" + queuedForOutput;
+    }
+
     @Override
     public String toString() {
         return "tcp " + local + ":" + localPort + " <-> " + remote + ":" + remotePort + " " + state;

@@ -249,8 +249,7 @@ final class TcpInput {
             if (offset == 0) {
                 int advance = len;
                 if (!c.reassembly.isEmpty()) {
-                    c.reassembly.add(0, len);
-                    advance = c.reassembly.popContiguous();
+                    advance = c.reassembly.advance(len);
                     c.ackNow = true; // a hole was filled: ACK immediately (RFC 5681 section 4.2)
                 } else if (++c.segmentsSinceAck >= 2) {
                     c.ackNow = true; // at least every second full segment (RFC 1122 section 4.2.3.2)
