@@ -76,16 +76,30 @@ public abstract class EventLoop implements Executor, AutoCloseable {
     protected final boolean runOnce() {
         boolean worked = false;
         for (LoopParticipant p : participants) {
-            worked |= p.poll();
+            try {
+                worked |= p.poll();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "netstack: input processing failed", e);
+                worked = true;
+            }
         }
         Runnable task;
         for (int n = 0; n < TASK_BUDGET && (task = tasks.poll()) != null; n++) {
             worked = true;
             safeRun(task);
         }
-        if (timers.runExpired(nanoTime()) > 0) worked = true;
+        try {
+            if (timers.runExpired(nanoTime()) > 0) worked = true;
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "netstack: timer action failed", e);
+            worked = true;
+        }
         for (LoopParticipant p : participants) {
-            p.flush();
+            try {
+                p.flush();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "netstack: output failed", e);
+            }
         }
         return worked;
     }

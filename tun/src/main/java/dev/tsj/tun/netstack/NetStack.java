@@ -241,19 +241,19 @@ public final class NetStack implements LoopParticipant, AutoCloseable {
         return result;
     }
 
-    /** Accepts connections to {@code port} on the node's addresses; null removes the listener. */
+    /** Accepts connections to {@code port} on the node's addresses; null removes the listener. In effect on return. */
     public void listen(int port, TcpAcceptor acceptor) {
-        loop.runOnLoop(() -> tcp.listen(port, acceptor));
+        runOnLoopAndWait(() -> tcp.listen(port, acceptor));
     }
 
     /** Accepts connections to any port of the node's addresses that has no listener (null: answer RST). */
     public void setLocalTcpAcceptor(TcpAcceptor acceptor) {
-        loop.runOnLoop(() -> tcp.localAcceptor = acceptor);
+        runOnLoopAndWait(() -> tcp.localAcceptor = acceptor);
     }
 
     /** Accepts connections to addresses in the routed prefixes (null: answer RST). */
     public void setRoutedTcpAcceptor(TcpAcceptor acceptor) {
-        loop.runOnLoop(() -> tcp.routedAcceptor = acceptor);
+        runOnLoopAndWait(() -> tcp.routedAcceptor = acceptor);
     }
 
     // ---- UDP API (any thread) ----
@@ -264,11 +264,11 @@ public final class NetStack implements LoopParticipant, AutoCloseable {
     }
 
     public void setLocalUdpAcceptor(UdpAcceptor acceptor) {
-        loop.runOnLoop(() -> udp.localAcceptor = acceptor);
+        runOnLoopAndWait(() -> udp.localAcceptor = acceptor);
     }
 
     public void setRoutedUdpAcceptor(UdpAcceptor acceptor) {
-        loop.runOnLoop(() -> udp.routedAcceptor = acceptor);
+        runOnLoopAndWait(() -> udp.routedAcceptor = acceptor);
     }
 
     // ---- ICMP API (any thread) ----
@@ -294,7 +294,7 @@ public final class NetStack implements LoopParticipant, AutoCloseable {
 
     /** Answers echo requests to routed destinations through {@code forwarder} (null: ignore them). */
     public void setEchoForwarder(EchoForwarder forwarder) {
-        loop.runOnLoop(() -> icmp.forwarder = forwarder);
+        runOnLoopAndWait(() -> icmp.forwarder = forwarder);
     }
 
     // ---- Introspection ----
@@ -356,6 +356,14 @@ public final class NetStack implements LoopParticipant, AutoCloseable {
             if (e.getCause() instanceof IOException io) throw io;
             throw e;
         }
+    }
+
+    /** Registration calls take effect before they return, so a packet right after sees them. */
+    private void runOnLoopAndWait(Runnable r) {
+        callOnLoopUnchecked(() -> {
+            r.run();
+            return null;
+        });
     }
 
     private <T> T callOnLoopUnchecked(java.util.function.Supplier<T> s) {

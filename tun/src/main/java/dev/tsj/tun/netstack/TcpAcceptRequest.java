@@ -48,6 +48,10 @@ public final class TcpAcceptRequest {
         return localDestination;
     }
 
+    TcpConnection connection() {
+        return connection;
+    }
+
     /** Completes the handshake; {@code handler} gets onConnected, then the data. */
     public void accept(TcpHandler handler) {
         if (decided.compareAndSet(false, true)) {

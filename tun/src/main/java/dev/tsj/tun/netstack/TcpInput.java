@@ -37,6 +37,12 @@ final class TcpInput {
         }
         if (!acceptable(c, s.seq, s.seqLength())) {
             c.stack.counters.inc(Counter.TCP_OUT_OF_WINDOW);
+            if (!s.has(Spec.TH_RST) && !s.has(Spec.TH_SYN) && s.has(Spec.TH_ACK) && Seq.le(s.seq + s.seqLength(), c.rcvNxt)
+                    && c.state != TcpState.SYN_RECEIVED && !processAck(c, s)) {
+                // An old segment (a retransmission we already have) still carries a current
+                // ACK, as BSD has always honoured; its data is dropped below.
+                return;
+            }
             if (!s.has(Spec.TH_RST)) {
                 if (c.state == TcpState.TIME_WAIT && s.has(Spec.TH_FIN)) {
                     c.loop.arm(c.lifeTimer, c.loop.nanoTime() + c.config.timeWait().toNanos());
@@ -245,7 +251,8 @@ final class TcpInput {
             return;
         }
         if (len > 0) {
-            c.recvBuf.putAt(offset, ip.buf, index, len);
+            // Offsets count from RCV.NXT, which is the end of the bytes the application has not read yet.
+            c.recvBuf.putAt(c.recvBuf.size() + offset, ip.buf, index, len);
             if (offset == 0) {
                 int advance = len;
                 if (!c.reassembly.isEmpty()) {

@@ -107,8 +107,13 @@ final class TcpOutput {
         if (Seq.lt(c.sndNxt, end)) c.sndNxt = end;
     }
 
+    /**
+     * A pure ACK carries SND.MAX, not SND.NXT: after a timeout SND.NXT falls back to
+     * SND.UNA (go-back-N), below what the peer may already have received, and an ACK with
+     * such an old sequence number would fail the peer's acceptability test.
+     */
     static void sendAck(TcpConnection c) {
-        transmit(c, Spec.TH_ACK, c.sndNxt, 0);
+        transmit(c, Spec.TH_ACK, c.sndMax, 0);
     }
 
     /** A segment the peer must answer with an ACK: SND.UNA-1, no data (window probes, keepalives). */
@@ -117,7 +122,7 @@ final class TcpOutput {
     }
 
     static void sendReset(TcpConnection c) {
-        transmit(c, Spec.TH_RST | Spec.TH_ACK, c.sndNxt, 0);
+        transmit(c, Spec.TH_RST | Spec.TH_ACK, c.sndMax, 0); // SND.MAX: RFC 5961 wants it exactly at the peer's RCV.NXT
         c.stack.counters.inc(Counter.TCP_RESETS_SENT);
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * senders instead of growing memory.
  */
 public final class UserspaceNetDevice implements PacketDevice, PacketSink, LoopParticipant {
+    private static final System.Logger LOG = System.getLogger(UserspaceNetDevice.class.getName());
     private static final int BATCH = 128;
     /** Inbound packets processed per loop turn before timers and tasks get a turn. */
     private static final int INPUT_BUDGET = 256;
@@ -189,6 +190,10 @@ public final class UserspaceNetDevice implements PacketDevice, PacketSink, LoopP
         while (n < INPUT_BUDGET && (b = inbound.poll()) != null) {
             try {
                 stack.receive(b, b.readerIndex(), b.readableBytes());
+            } catch (RuntimeException e) {
+                // A bug must cost one packet, not the stack: count it, log it, go on.
+                stack.counters.inc(Counter.IN_MALFORMED);
+                LOG.log(System.Logger.Level.ERROR, "netstack: packet processing failed", e);
             } finally {
                 b.release();
             }
