@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
@@ -153,7 +154,7 @@ public final class TcpStream implements Closeable, TcpHandler {
             rLen = len;
             rComplete = false;
             rError = null;
-            conn.loop().execute(readTask);
+            submit(readTask);
             long timeout = readTimeoutNanos;
             boolean cancelled = false;
             while (!rComplete) {
@@ -188,7 +189,7 @@ public final class TcpStream implements Closeable, TcpHandler {
             wLen = len;
             wComplete = false;
             wError = null;
-            conn.loop().execute(writeTask);
+            submit(writeTask);
             while (!wComplete) writeDone.awaitUninterruptibly();
             if (wError != null) throw wError;
         } finally {
@@ -199,14 +200,14 @@ public final class TcpStream implements Closeable, TcpHandler {
     /** Sends FIN after what was written; reading goes on. */
     public void shutdownOutput() {
         TcpConnection c = conn;
-        c.loop().runOnLoop(c::shutdownOutput);
+        onLoopIfOpen(c::shutdownOutput);
     }
 
     /** Closes both directions (RST if unread data remains, as a socket does). */
     @Override
     public void close() {
         TcpConnection c = conn;
-        if (c != null) c.loop().runOnLoop(() -> {
+        if (c != null) onLoopIfOpen(() -> {
             c.close();
             failPending(new IOException("stream closed"));
         });
@@ -215,10 +216,27 @@ public final class TcpStream implements Closeable, TcpHandler {
     /** Resets the connection. */
     public void abort() {
         TcpConnection c = conn;
-        if (c != null) c.loop().runOnLoop(() -> {
+        if (c != null) onLoopIfOpen(() -> {
             c.abort();
             failPending(new IOException("stream aborted"));
         });
+    }
+
+    /** Runs on the loop; once the stack is shut down there is nothing left to close. */
+    private void onLoopIfOpen(Runnable r) {
+        try {
+            conn.loop().runOnLoop(r);
+        } catch (RejectedExecutionException stackClosed) {
+            // the stack closed every connection already
+        }
+    }
+
+    private void submit(Runnable task) throws IOException {
+        try {
+            conn.loop().execute(task);
+        } catch (RejectedExecutionException e) {
+            throw new IOException(CloseReason.STACK_CLOSED.message());
+        }
     }
 
     // ---- Loop side ----
