@@ -21,19 +21,17 @@ public final class HostDialer implements Dialer {
 
     @Override
     public Duplex dial(String host, int port) throws IOException {
-        IOException last = null;
-        for (var address : resolver.resolve(host)) {
+        return Dialing.firstThatConnects(resolver, host, port, (address, p) -> {
             Socket s = new Socket();
             try {
-                s.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
+                s.connect(new InetSocketAddress(address, p), (int) connectTimeout.toMillis());
                 s.setTcpNoDelay(true);
                 return Duplex.of(s);
             } catch (IOException e) {
                 s.close();
-                last = e;
+                throw e;
             }
-        }
-        throw last != null ? last : new IOException("no address for " + host);
+        });
     }
 
     @Override
@@ -43,9 +41,7 @@ public final class HostDialer implements Dialer {
         return new DatagramPort() {
             @Override
             public void send(InetSocketAddress to, ByteBuffer payload) throws IOException {
-                InetSocketAddress resolved = to.isUnresolved()
-                        ? new InetSocketAddress(resolver.resolve(to.getHostString()).getFirst(), to.getPort()) : to;
-                channel.send(payload, resolved);
+                channel.send(payload, Dialing.resolved(resolver, to));
             }
 
             @Override

@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Predicate;
 
 /**
@@ -35,15 +32,8 @@ public final class RoutingDialer implements Dialer {
 
     @Override
     public Duplex dial(String name, int port) throws IOException {
-        IOException last = null;
-        for (InetAddress a : resolver.resolve(name)) {
-            try {
-                return (viaTailnet.test(a) ? tailnet : host).dial(a.getHostAddress(), port);
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw last != null ? last : new IOException("no address for " + name);
+        return Dialing.firstThatConnects(resolver, name, port,
+                (address, p) -> (viaTailnet.test(address) ? tailnet : host).dial(address.getHostAddress(), p));
     }
 
     @Override
@@ -61,11 +51,9 @@ public final class RoutingDialer implements Dialer {
 
     /** Sends through whichever port the destination belongs to; receives from both. */
     private final class MergedPort implements DatagramPort {
-        private record Datagram(InetSocketAddress from, byte[] data) {}
-
         private final DatagramPort viaStack;
         private final DatagramPort viaHost;
-        private final BlockingQueue<Datagram> inbox = new ArrayBlockingQueue<>(256);
+        private final DatagramInbox inbox = new DatagramInbox(256);
         private volatile boolean closed;
 
         MergedPort(DatagramPort viaStack, DatagramPort viaHost) {
@@ -79,10 +67,7 @@ public final class RoutingDialer implements Dialer {
             ByteBuffer buf = ByteBuffer.allocate(65535);
             while (!closed) {
                 try {
-                    InetSocketAddress from = port.receive(buf);
-                    byte[] copy = new byte[buf.remaining()];
-                    buf.get(copy);
-                    inbox.offer(new Datagram(from, copy));
+                    inbox.offer(port.receive(buf), buf);
                 } catch (IOException e) {
                     return;
                 }
@@ -91,27 +76,13 @@ public final class RoutingDialer implements Dialer {
 
         @Override
         public void send(InetSocketAddress to, ByteBuffer payload) throws IOException {
-            InetAddress a = to.isUnresolved() ? resolver.resolve(to.getHostString()).getFirst() : to.getAddress();
-            InetSocketAddress resolved = new InetSocketAddress(a, to.getPort());
-            (viaTailnet.test(a) ? viaStack : viaHost).send(resolved, payload);
+            InetSocketAddress resolved = Dialing.resolved(resolver, to);
+            (viaTailnet.test(resolved.getAddress()) ? viaStack : viaHost).send(resolved, payload);
         }
 
         @Override
         public InetSocketAddress receive(ByteBuffer into) throws IOException {
-            try {
-                while (true) {
-                    if (closed) throw new ClosedChannelException();
-                    Datagram d = inbox.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
-                    if (d == null) continue;
-                    into.clear();
-                    into.put(d.data, 0, Math.min(d.data.length, into.remaining()));
-                    into.flip();
-                    return d.from;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClosedChannelException();
-            }
+            return inbox.receive(into);
         }
 
         @Override
@@ -119,6 +90,7 @@ public final class RoutingDialer implements Dialer {
             closed = true;
             viaStack.close();
             viaHost.close();
+            inbox.close();
         }
     }
 }

@@ -7,10 +7,7 @@ import dev.tsj.tun.netstack.forward.Duplex;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /** Dials through the userspace stack, i.e. into the tailnet. */
 public final class TailnetDialer implements Dialer {
@@ -29,58 +26,29 @@ public final class TailnetDialer implements Dialer {
 
     @Override
     public Duplex dial(String host, int port) throws IOException {
-        IOException last = null;
-        for (var address : resolver.resolve(host)) {
-            try {
-                return Duplex.of(TcpStream.connect(stack, new InetSocketAddress(address, port), connectTimeout));
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw last != null ? last : new IOException("no address for " + host);
+        return Dialing.firstThatConnects(resolver, host, port,
+                (address, p) -> Duplex.of(TcpStream.connect(stack, new InetSocketAddress(address, p), connectTimeout)));
     }
 
     @Override
     public DatagramPort openUdp() throws IOException {
-        record Datagram(InetSocketAddress from, byte[] data) {}
-        Datagram closed = new Datagram(null, null);
-        BlockingQueue<Datagram> inbox = new ArrayBlockingQueue<>(UDP_QUEUE);
-        UdpEndpoint endpoint = stack.bindUdp(null, 0, (ep, from, payload) -> {
-            byte[] copy = new byte[payload.remaining()];
-            payload.get(copy);
-            inbox.offer(new Datagram(from, copy));
-        });
+        DatagramInbox inbox = new DatagramInbox(UDP_QUEUE);
+        UdpEndpoint endpoint = stack.bindUdp(null, 0, (ep, from, payload) -> inbox.offer(from, payload));
         return new DatagramPort() {
             @Override
             public void send(InetSocketAddress to, ByteBuffer payload) throws IOException {
-                InetSocketAddress resolved = to.isUnresolved()
-                        ? new InetSocketAddress(resolver.resolve(to.getHostString()).getFirst(), to.getPort()) : to;
-                endpoint.send(resolved, payload);
+                endpoint.send(Dialing.resolved(resolver, to), payload);
             }
 
             @Override
             public InetSocketAddress receive(ByteBuffer into) throws IOException {
-                try {
-                    Datagram d = inbox.take();
-                    if (d == closed) {
-                        inbox.offer(closed);
-                        throw new ClosedChannelException();
-                    }
-                    into.clear();
-                    into.put(d.data, 0, Math.min(d.data.length, into.remaining()));
-                    into.flip();
-                    return d.from;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ClosedChannelException();
-                }
+                return inbox.receive(into);
             }
 
             @Override
             public void close() {
                 endpoint.close();
-                inbox.clear();
-                inbox.offer(closed);
+                inbox.close();
             }
         };
     }
