@@ -67,6 +67,8 @@ public final class TcpConnection extends FlowEntry {
     /** Right edge of the window last advertised; RFC 9293 forbids moving it left. */
     int rcvAdvEdge;
     final ByteRing recvBuf;
+    /** The configured receive buffer: windows are computed against it (the ring has a little slack beyond). */
+    final int rcvBufLimit;
     final ReassemblyRanges reassembly;
     boolean finReceived;
     boolean oooFin;
@@ -121,8 +123,14 @@ public final class TcpConnection extends FlowEntry {
         this.config = stack.config;
         this.v4 = local.isV4();
         this.state = initial;
+        int shift = 0;
+        while (shift < Spec.TCP_MAX_WINSHIFT && (config.tcpReceiveBuffer() >> shift) > Spec.TCP_MAX_WIN) shift++;
+        this.rcvShiftOffered = shift;
+        this.rcvBufLimit = config.tcpReceiveBuffer();
         this.sendBuf = new ByteRing(16 * 1024, config.tcpSendBuffer());
-        this.recvBuf = new ByteRing(16 * 1024, config.tcpReceiveBuffer());
+        // One scaled window unit of slack: a window rounded up to the scale (so that the right
+        // edge never moves left) may let the peer send up to 2^shift - 1 bytes past the limit.
+        this.recvBuf = new ByteRing(16 * 1024, rcvBufLimit + (1 << shift));
         this.reassembly = new ReassemblyRanges(config.maxReassemblyRanges());
         this.rto = new RtoEstimator(config.initialRto().toNanos(), config.minRto().toNanos(), config.maxRto().toNanos());
         this.iss = stack.random.nextInt();
@@ -131,9 +139,6 @@ public final class TcpConnection extends FlowEntry {
         this.mss = config.mssFor(v4);
         this.idleTimeoutNanos = config.tcpIdleTimeout().toNanos();
         this.lastReceived = this.lastActivity = loop.nanoTime();
-        int shift = 0;
-        while (shift < Spec.TCP_MAX_WINSHIFT && (config.tcpReceiveBuffer() >> shift) > Spec.TCP_MAX_WIN) shift++;
-        this.rcvShiftOffered = shift;
     }
 
     // ---- Public API (loop thread only) ----
@@ -322,6 +327,11 @@ public final class TcpConnection extends FlowEntry {
     }
 
     /** The window this side advertises now. */
+    /** Free space in the receive buffer as windows count it. */
+    int receiveSpace() {
+        return Math.max(0, rcvBufLimit - recvBuf.size());
+    }
+
     public int receiveWindow() {
         return Math.max(0, rcvAdvEdge - rcvNxt);
     }

@@ -82,14 +82,19 @@ final class TcpInput {
         }
     }
 
-    /** RFC 9293's four-case acceptability test, plus: a segment exactly at RCV.NXT is always looked at (its ACK may matter even if its data does not fit). */
+    /**
+     * The sequence check. RFC 9293's four cases, widened as Linux's tcp_sequence() does:
+     * a segment may start exactly at the right edge of the window. A peer whose window
+     * probe we had to drop (full buffer) sends its pure ACKs with SEQ = RCV.NXT + RCV.WND;
+     * the strict test would drop those ACKs, and with them the acknowledgements of our data.
+     * A segment exactly at RCV.NXT is always looked at (its ACK matters even if its data
+     * does not fit).
+     */
     static boolean acceptable(TcpConnection c, int seq, int len) {
         if (seq == c.rcvNxt) return true;
-        int wnd = Math.max(0, c.rcvAdvEdge - c.rcvNxt);
-        if (wnd == 0) return false;
-        int end = c.rcvNxt + wnd;
-        if (len == 0) return Seq.inRange(seq, c.rcvNxt, end);
-        return Seq.inRange(seq, c.rcvNxt, end) || Seq.inRange(seq + len - 1, c.rcvNxt, end);
+        int edge = Seq.max(c.rcvAdvEdge, c.rcvNxt);
+        if (len == 0) return Seq.ge(seq, c.rcvNxt) && Seq.le(seq, edge);
+        return Seq.le(seq, edge) && Seq.gt(seq + len, c.rcvNxt);
     }
 
     /** Reads the SYN's options and fixes what the connection will use (RFC 7323, RFC 2018, MSS clamp). */
@@ -122,7 +127,7 @@ final class TcpInput {
         c.irs = s.seq;
         c.rcvNxt = s.seq + 1;
         // Our SYN offered min(buffer, 64 KiB) unscaled; that is the window the peer now holds.
-        c.rcvAdvEdge = c.rcvNxt + Math.min(c.recvBuf.free(), Spec.TCP_MAX_WIN);
+        c.rcvAdvEdge = c.rcvNxt + Math.min(c.receiveSpace(), Spec.TCP_MAX_WIN);
         negotiate(c, s);
         // RFC 7323 section 2.2: the window in a SYN is never scaled.
         c.sndWnd = s.window;
@@ -309,8 +314,8 @@ final class TcpInput {
         c.lastActivity = c.loop.nanoTime();
         if (!c.state.receivesData() || c.state == TcpState.SYN_RECEIVED) return;
         int current = Math.max(0, c.rcvAdvEdge - c.rcvNxt);
-        int possible = Math.min(c.recvBuf.free(), Spec.TCP_MAX_WIN << c.rcvShift);
-        int half = c.recvBuf.limit() / 2;
+        int possible = Math.min(c.receiveSpace(), Spec.TCP_MAX_WIN << c.rcvShift);
+        int half = c.rcvBufLimit / 2;
         if (current < half && possible - current >= Math.min(half, c.mss)) {
             c.ackNow = true;
             c.demux.scheduleOutput(c);

@@ -149,7 +149,7 @@ final class TcpOutput {
         boolean syn = (flags & Spec.TH_SYN) != 0;
         int sackBlocks = syn || !c.sackOk ? 0 : Math.min(3, c.reassembly.count());
         int optLen = syn ? synOptionsLength(c) : sackBlocks > 0 ? 4 + 8 * sackBlocks : 0;
-        int window = syn ? Math.min(c.recvBuf.free(), Spec.TCP_MAX_WIN) : windowField(c);
+        int window = syn ? Math.min(c.receiveSpace(), Spec.TCP_MAX_WIN) : windowField(c);
         if (syn) c.rcvAdvEdge = c.rcvNxt + window;
         int ack = (flags & Spec.TH_ACK) != 0 ? c.rcvNxt : 0;
         IpAddress l = c.local;
@@ -196,9 +196,9 @@ final class TcpOutput {
      */
     static int windowField(TcpConnection c) {
         int current = Math.max(0, c.rcvAdvEdge - c.rcvNxt);
-        int possible = Math.min(c.recvBuf.free(), Spec.TCP_MAX_WIN << c.rcvShift);
+        int possible = Math.min(c.receiveSpace(), Spec.TCP_MAX_WIN << c.rcvShift);
         int window = possible;
-        if (window - current < Math.min(c.recvBuf.limit() / 2, c.mss)) window = current;
+        if (window - current < Math.min(c.rcvBufLimit / 2, c.mss)) window = current;
         int field;
         if (window <= current) {
             // Round up so that scaling never shrinks what was already offered.
