@@ -18,13 +18,18 @@ final class DevicePair implements AutoCloseable {
     private final Thread ab;
     private final Thread ba;
     volatile double loss;
+    private final io.netty.buffer.ByteBufAllocator alloc;
 
     DevicePair() {
         this(c -> {});
     }
 
+    /**
+     * Unpooled buffers without Netty's paranoid leak detector (too slow for bulk tests),
+     * checked by the allocator's memory metric when the pair closes.
+     */
     DevicePair(Consumer<NetStackConfig.Builder> tweak) {
-        this(tweak, io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+        this(tweak, new io.netty.buffer.UnpooledByteBufAllocator(false, true));
     }
 
     /** With the allocator given: the pooled default runs under the build's paranoid leak detector. */
@@ -33,6 +38,7 @@ final class DevicePair implements AutoCloseable {
         NetStackConfig.Builder cb = NetStackConfig.builder().addresses(List.of(SimNet.B4, SimNet.B6));
         tweak.accept(ca);
         tweak.accept(cb);
+        this.alloc = alloc;
         a = new UserspaceNetDevice(ca.build(), alloc);
         b = new UserspaceNetDevice(cb.build(), alloc);
         ab = Thread.ofPlatform().daemon().name("pump-a-b").start(() -> pump(a, b, 11));
@@ -81,6 +87,9 @@ final class DevicePair implements AutoCloseable {
             ba.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (alloc instanceof io.netty.buffer.UnpooledByteBufAllocator u) {
+            org.junit.jupiter.api.Assertions.assertEquals(0, u.metric().usedHeapMemory(), "packet buffers leaked");
         }
     }
 }
