@@ -45,6 +45,16 @@ public abstract class EventLoop implements Executor, AutoCloseable {
         else execute(task);
     }
 
+    /** Like {@link #runOnLoop}, but returns false instead of throwing once the loop is closed. */
+    public boolean tryRunOnLoop(Runnable task) {
+        try {
+            runOnLoop(task);
+            return true;
+        } catch (RejectedExecutionException closedLoop) {
+            return false;
+        }
+    }
+
     final void register(LoopParticipant p) {
         runOnLoop(() -> {
             participants = Arrays.copyOf(participants, participants.length + 1);

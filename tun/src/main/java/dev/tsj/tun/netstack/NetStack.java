@@ -217,7 +217,7 @@ public final class NetStack implements LoopParticipant, AutoCloseable {
         CompletableFuture<TcpConnection> result = new CompletableFuture<>();
         IpAddress dst = IpAddress.of(remote.getAddress());
         int port = remote.getPort();
-        loop.runOnLoop(() -> {
+        boolean queued = loop.tryRunOnLoop(() -> {
             if (closed) {
                 result.completeExceptionally(new ConnectException("netstack: stack closed"));
                 return;
@@ -230,7 +230,7 @@ public final class NetStack implements LoopParticipant, AutoCloseable {
             try {
                 TcpConnection c = tcp.connect(src, dst, port, new ConnectWaiter(result, handler));
                 result.whenComplete((ok, failure) -> {
-                    if (failure != null) loop.runOnLoop(() -> {
+                    if (failure != null) loop.tryRunOnLoop(() -> {
                         if (c.state() != TcpState.CLOSED) c.abort();
                     });
                 });
@@ -238,6 +238,7 @@ public final class NetStack implements LoopParticipant, AutoCloseable {
                 result.completeExceptionally(e);
             }
         });
+        if (!queued) result.completeExceptionally(new ConnectException("netstack: " + CloseReason.STACK_CLOSED.message()));
         return result;
     }
 
@@ -281,7 +282,7 @@ public final class NetStack implements LoopParticipant, AutoCloseable {
             result.completeExceptionally(new IllegalArgumentException("ping payload size " + payloadSize + " does not fit the MTU"));
             return result;
         }
-        loop.runOnLoop(() -> {
+        boolean queued = loop.tryRunOnLoop(() -> {
             IpAddress src = sourceAddressFor(dst);
             if (src == null || closed) {
                 result.completeExceptionally(new NoRouteToHostException("netstack: no local address of the family of " + dst));
@@ -289,6 +290,7 @@ public final class NetStack implements LoopParticipant, AutoCloseable {
             }
             icmp.ping(src, dst, payloadSize, timeout, result);
         });
+        if (!queued) result.completeExceptionally(new java.nio.channels.ClosedChannelException());
         return result;
     }
 
@@ -322,18 +324,15 @@ public final class NetStack implements LoopParticipant, AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        try {
-            loop.runOnLoop(() -> {
-                tcp.closeAll();
-                udp.closeAll();
-                icmp.failAll();
-                ByteBuf b;
-                while ((b = fromOtherThreads.poll()) != null) b.release();
-                loop.unregister(this);
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // The loop is already gone; nothing is left to tidy on it.
-        }
+        // If the loop is already gone, nothing is left to tidy on it.
+        loop.tryRunOnLoop(() -> {
+            tcp.closeAll();
+            udp.closeAll();
+            icmp.failAll();
+            ByteBuf b;
+            while ((b = fromOtherThreads.poll()) != null) b.release();
+            loop.unregister(this);
+        });
     }
 
     private interface LoopCall<T> {
@@ -343,13 +342,14 @@ public final class NetStack implements LoopParticipant, AutoCloseable {
     private <T> T callOnLoop(LoopCall<T> call) throws IOException {
         if (loop.inLoop()) return call.call();
         CompletableFuture<T> f = new CompletableFuture<>();
-        loop.execute(() -> {
+        boolean queued = loop.tryRunOnLoop(() -> {
             try {
                 f.complete(call.call());
             } catch (IOException | RuntimeException e) {
                 f.completeExceptionally(e);
             }
         });
+        if (!queued) throw new IOException("netstack: " + CloseReason.STACK_CLOSED.message());
         try {
             return f.join();
         } catch (CompletionException e) {

@@ -55,14 +55,14 @@ public final class TcpAcceptRequest {
     /** Completes the handshake; {@code handler} gets onConnected, then the data. */
     public void accept(TcpHandler handler) {
         if (decided.compareAndSet(false, true)) {
-            connection.loop.runOnLoop(() -> connection.acceptPendingSyn(handler));
+            connection.loop.tryRunOnLoop(() -> connection.acceptPendingSyn(handler));
         }
     }
 
     /** Answers the SYN with RST. */
     public void reject() {
         if (decided.compareAndSet(false, true)) {
-            connection.loop.runOnLoop(() -> connection.rejectPendingSyn(CloseReason.REJECTED));
+            connection.loop.tryRunOnLoop(() -> connection.rejectPendingSyn(CloseReason.REJECTED));
         }
     }
 

@@ -161,7 +161,7 @@ public final class TcpStream implements Closeable, TcpHandler {
                 if (timeout > 0 && !cancelled) {
                     timeout = readDone.awaitNanos(timeout);
                     if (timeout <= 0 && !rComplete) {
-                        conn.loop().execute(cancelRead);
+                        if (!conn.loop().tryRunOnLoop(cancelRead)) throw new IOException(CloseReason.STACK_CLOSED.message());
                         cancelled = true;
                     }
                 } else {

@@ -42,7 +42,7 @@ public final class UdpEndpoint implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            layer.stack.loop.runOnLoop(() -> layer.unbind(this));
+            layer.stack.loop.tryRunOnLoop(() -> layer.unbind(this));
         }
     }
 }

@@ -55,7 +55,7 @@ public final class UdpFlow extends FlowEntry implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!closed) layer.stack.loop.runOnLoop(() -> layer.closeFlow(this));
+        if (!closed) layer.stack.loop.tryRunOnLoop(() -> layer.closeFlow(this));
     }
 
     @Override

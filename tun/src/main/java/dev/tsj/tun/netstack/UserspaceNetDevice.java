@@ -110,7 +110,7 @@ public final class UserspaceNetDevice implements PacketDevice, PacketSink, LoopP
                     b = n < bufs.length ? outbound.poll() : null;
                 }
                 if (stackWaitsForRoom.get() && outbound.size() < lowWater && stackWaitsForRoom.compareAndSet(true, false)) {
-                    loop.execute(outputReady);
+                    loop.tryRunOnLoop(outputReady);
                 }
             }
             return n;

@@ -51,7 +51,7 @@ public final class TcpForwarder implements TcpAcceptor {
                 return;
             }
             TcpStream tailnet = TcpStream.accept(request);
-            tailnet.connection().loop().execute(() -> tailnet.connection().setKeepAlive(true));
+            tailnet.connection().loop().tryRunOnLoop(() -> tailnet.connection().setKeepAlive(true));
             LOG.log(System.Logger.Level.DEBUG, () -> "netstack: forwarding " + request.remoteAddress() + " -> " + to);
             Relay.start(Duplex.of(tailnet), Duplex.of(host));
         });
