@@ -74,7 +74,7 @@ public final class UserspaceNetDevice implements PacketDevice, PacketSink, LoopP
         if (closed) throw new ClosedChannelException();
         for (int i = 0; i < count; i++) {
             int size = sizes[i];
-            if (size <= 0 || size > 65535) {
+            if (size <= 0 || size > 65535 || offset + size > bufs[i].capacity()) {
                 stack.counters.addShared(Counter.IN_MALFORMED, 1);
                 continue;
             }
