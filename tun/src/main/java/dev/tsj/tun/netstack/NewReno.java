@@ -28,18 +28,21 @@ final class NewReno {
 
     /**
      * A duplicate ACK (RFC 5681 section 2 definition) arrived with {@code flight} bytes
-     * outstanding. Returns true when the caller must fast-retransmit the first
-     * unacknowledged segment.
+     * outstanding. {@code sackShowsLoss} says SACK blocks prove at least DupThresh segments
+     * arrived above the hole (RFC 6675's IsLost). Returns true when the caller must
+     * fast-retransmit the first unacknowledged segment.
      */
-    boolean onDupAck(int ack, int flight, int sndMax) {
+    boolean onDupAck(int ack, int flight, int sndMax, boolean sackShowsLoss) {
         dupAcks++;
         if (inRecovery) {
             cwnd = Math.min(MAX_CWND, cwnd + mss); // each dup ACK means a segment left the network
             return false;
         }
-        // RFC 6582 step 2: only start recovery if the ACK covers more than "recover",
-        // so that dup ACKs caused by an earlier retransmission do not halve the window again.
-        if (dupAcks == DUPACK_THRESHOLD && Seq.gt(ack, recover)) {
+        // RFC 6582 step 2: only start recovery if the ACK covers more than "recover", so that
+        // dup ACKs caused by an earlier go-back-N retransmission do not halve the window again.
+        // SACK makes that guess unnecessary: blocks above the hole prove new data arrived
+        // (FreeBSD skips the check for SACK connections the same way).
+        if (dupAcks >= DUPACK_THRESHOLD && (Seq.gt(ack, recover) || sackShowsLoss)) {
             ssthresh = Math.max(flight / 2, 2 * mss);
             cwnd = ssthresh + DUPACK_THRESHOLD * mss;
             recover = sndMax;

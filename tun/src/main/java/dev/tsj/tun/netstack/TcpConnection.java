@@ -84,6 +84,11 @@ public final class TcpConnection extends FlowEntry {
     long timedAt;
     int retries;
     int persistBackoff;
+    /** Highest sequence number the peer reported in a SACK block (meaningful while above SND.UNA). */
+    int highestSacked;
+    /** SND.MAX when SND.UNA was last retransmitted in recovery: SACKs above it mean that retransmission was lost. */
+    int retransmitMark;
+    boolean retransmitMarked;
     /** Set by the persist timer: send what fits even if it is a silly-window-sized segment. */
     boolean forceSend;
 

@@ -156,6 +156,10 @@ final class TcpInput {
             return false;
         }
         int window = s.window << c.sndShift;
+        if (c.sackOk && s.hasSack && Seq.gt(s.sackHighest, ack) && Seq.le(s.sackHighest, c.sndMax)
+                && (Seq.le(c.highestSacked, ack) || Seq.gt(s.sackHighest, c.highestSacked))) {
+            c.highestSacked = s.sackHighest;
+        }
         if (Seq.gt(ack, c.sndUna)) {
             newAck(c, ack);
         } else if (ack == c.sndUna && s.payloadLength == 0 && !s.has(Spec.TH_FIN) && window == c.sndWnd
@@ -206,7 +210,9 @@ final class TcpInput {
         c.retries = 0;
         c.persistBackoff = 0;
         if (c.cc.onNewAck(ack, acked, flightBefore, c.sndNxt - c.sndUna)) {
-            TcpOutput.retransmitFirst(c);
+            retransmitInRecovery(c);
+        } else if (!c.cc.inRecovery) {
+            c.retransmitMarked = false;
         }
         if (c.sndUna == c.sndMax) c.loop.cancel(c.rtxTimer);
         else c.loop.armAfter(c.rtxTimer, c.rto.rto());
@@ -218,12 +224,26 @@ final class TcpInput {
     }
 
     private static void duplicateAck(TcpConnection c, int ack) {
-        if (c.cc.onDupAck(ack, c.sndMax - c.sndUna, c.sndMax)) {
+        boolean sackShowsLoss = c.sackOk && Seq.gt(c.highestSacked, ack) && c.highestSacked - ack >= 3 * c.mss;
+        if (c.cc.onDupAck(ack, c.sndMax - c.sndUna, c.sndMax, sackShowsLoss)) {
             c.stack.counters.inc(Counter.TCP_FAST_RETRANSMITS);
-            TcpOutput.retransmitFirst(c);
+            retransmitInRecovery(c);
             c.loop.armAfter(c.rtxTimer, c.rto.rto());
+        } else if (c.cc.inRecovery && c.retransmitMarked && c.sackOk
+                && Seq.gt(c.highestSacked, c.retransmitMark) && Seq.gt(c.highestSacked, c.sndUna)) {
+            // The peer holds data we sent after retransmitting SND.UNA, yet still asks for
+            // SND.UNA: that retransmission was lost too (Linux's tcp_mark_lost_retrans).
+            // Send it again now instead of waiting for the retransmission timer.
+            c.stack.counters.inc(Counter.TCP_LOST_RETRANSMITS);
+            retransmitInRecovery(c);
         }
         c.demux.scheduleOutput(c); // limited transmit or an inflated window may release new data
+    }
+
+    private static void retransmitInRecovery(TcpConnection c) {
+        TcpOutput.retransmitFirst(c);
+        c.retransmitMark = c.sndMax;
+        c.retransmitMarked = true;
     }
 
     /** Segment text and FIN: trimmed to the window, written in place, out-of-order ranges recorded. */

@@ -17,6 +17,9 @@ final class TcpSegment {
     int mss;
     int windowShift;
     boolean sackPermitted;
+    /** The highest right edge among the segment's SACK blocks (RFC 2018); valid when {@link #hasSack}. */
+    int sackHighest;
+    boolean hasSack;
 
     /** Validates length and checksum and reads the header; returns the drop reason or null. */
     Counter parse(IpPacket p) {
@@ -37,7 +40,8 @@ final class TcpSegment {
         mss = -1;
         windowShift = -1;
         sackPermitted = false;
-        if (has(Spec.TH_SYN)) parseOptions(b, at + Spec.TCP_MIN_HEADER_LEN, at + headerLength);
+        hasSack = false;
+        if (headerLength > Spec.TCP_MIN_HEADER_LEN) parseOptions(b, at + Spec.TCP_MIN_HEADER_LEN, at + headerLength);
         return null;
     }
 
@@ -50,7 +54,7 @@ final class TcpSegment {
         return payloadLength + (has(Spec.TH_SYN) ? 1 : 0) + (has(Spec.TH_FIN) ? 1 : 0);
     }
 
-    /** Reads the options a SYN negotiates; a malformed option ends parsing (later options are ignored). */
+    /** Reads the options a SYN negotiates and SACK blocks; a malformed option ends parsing (later options are ignored). */
     private void parseOptions(ByteBuf b, int at, int end) {
         while (at < end) {
             int kind = b.getUnsignedByte(at);
@@ -68,6 +72,12 @@ final class TcpSegment {
                 windowShift = Math.min(b.getUnsignedByte(at + 2), Spec.TCP_MAX_WINSHIFT);
             } else if (kind == Spec.TCPOPT_SACK_PERMITTED && len == Spec.TCPOLEN_SACK_PERMITTED) {
                 sackPermitted = true;
+            } else if (kind == Spec.TCPOPT_SACK && len >= 10 && (len - 2) % 8 == 0) {
+                for (int block = at + 2; block < at + len; block += 8) {
+                    int right = b.getInt(block + 4);
+                    if (!hasSack || Seq.gt(right, sackHighest)) sackHighest = right;
+                    hasSack = true;
+                }
             }
             at += len;
         }

@@ -36,6 +36,7 @@ final class TcpTimers {
         c.cc.onTimeout(c.sndMax - c.sndUna, c.sndMax);
         c.rto.backOff();
         c.timing = false;
+        c.retransmitMarked = false;
         c.sndNxt = c.sndUna;
         TcpOutput.retransmitFirst(c);
         c.loop.armAfter(c.rtxTimer, c.rto.rto());

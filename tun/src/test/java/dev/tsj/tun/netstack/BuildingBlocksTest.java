@@ -151,10 +151,10 @@ class BuildingBlocksTest {
         assertEquals(10_000, cc.cwnd, "RFC 6928 initial window");
         cc.onNewAck(5000, 5000, 10_000, 5000);
         assertEquals(15_000, cc.cwnd, "slow start grows by the bytes acked");
-        assertFalse(cc.onDupAck(5000, 20_000, 25_000));
+        assertFalse(cc.onDupAck(5000, 20_000, 25_000, false));
         assertEquals(1000, cc.limitedTransmitAllowance(), "RFC 3042 after the first dup ACK");
-        assertFalse(cc.onDupAck(5000, 20_000, 25_000));
-        assertTrue(cc.onDupAck(5000, 20_000, 25_000), "third dup ACK: fast retransmit");
+        assertFalse(cc.onDupAck(5000, 20_000, 25_000, false));
+        assertTrue(cc.onDupAck(5000, 20_000, 25_000, false), "third dup ACK: fast retransmit");
         assertEquals(10_000, cc.ssthresh);
         assertEquals(13_000, cc.cwnd);
         assertTrue(cc.onNewAck(8000, 3000, 20_000, 17_000), "partial ACK: retransmit the next hole");
@@ -164,5 +164,9 @@ class BuildingBlocksTest {
         cc.onTimeout(10_000, 30_000);
         assertEquals(1000, cc.cwnd);
         assertEquals(5000, cc.ssthresh);
+        // Below the point of the timeout, dup ACKs alone may be go-back-N echoes: no recovery...
+        for (int i = 0; i < 5; i++) assertFalse(cc.onDupAck(26_000, 4000, 30_000, false));
+        // ...but SACK blocks proving three segments above the hole start it.
+        assertTrue(cc.onDupAck(26_000, 4000, 30_000, true));
     }
 }
