@@ -15,6 +15,8 @@ final class NewReno {
     int ssthresh = MAX_CWND;
     int dupAcks;
     boolean inRecovery;
+    /** Recovery driven by the SACK scoreboard (RFC 6675): no window inflation, the sender picks holes. */
+    boolean sackRecovery;
     /** RFC 6582 "recover": the highest sequence number sent when recovery began. */
     int recover;
     private int avoidanceCredit;
@@ -32,10 +34,12 @@ final class NewReno {
      * arrived above the hole (RFC 6675's IsLost). Returns true when the caller must
      * fast-retransmit the first unacknowledged segment.
      */
-    boolean onDupAck(int ack, int flight, int sndMax, boolean sackShowsLoss) {
+    boolean onDupAck(int ack, int flight, int sndMax, boolean sackShowsLoss, boolean useSack) {
         dupAcks++;
         if (inRecovery) {
-            cwnd = Math.min(MAX_CWND, cwnd + mss); // each dup ACK means a segment left the network
+            // NewReno: each dup ACK means a segment left the network. With SACK the pipe
+            // estimate counts that instead.
+            if (!sackRecovery) cwnd = Math.min(MAX_CWND, cwnd + mss);
             return false;
         }
         // RFC 6582 step 2: only start recovery if the ACK covers more than "recover", so that
@@ -44,9 +48,10 @@ final class NewReno {
         // (FreeBSD skips the check for SACK connections the same way).
         if (dupAcks >= DUPACK_THRESHOLD && (Seq.gt(ack, recover) || sackShowsLoss)) {
             ssthresh = Math.max(flight / 2, 2 * mss);
-            cwnd = ssthresh + DUPACK_THRESHOLD * mss;
+            cwnd = useSack ? ssthresh : ssthresh + DUPACK_THRESHOLD * mss; // RFC 6675 section 5 step 4.2
             recover = sndMax;
             inRecovery = true;
+            sackRecovery = useSack;
             return true;
         }
         return false;
@@ -71,6 +76,7 @@ final class NewReno {
                 cwnd = Math.min(ssthresh, Math.max(flightAfter, mss) + mss);
                 return false;
             }
+            if (sackRecovery) return false; // the scoreboard shows the holes; the pipe governs sending
             // Partial ACK: deflate by what was acked, add back one segment if a full one left.
             cwnd = Math.max(mss, cwnd - acked + (acked >= mss ? mss : 0));
             return true;
@@ -101,6 +107,7 @@ final class NewReno {
         ssthresh = Math.max(flight / 2, 2 * mss);
         cwnd = mss;
         inRecovery = false;
+        sackRecovery = false;
         dupAcks = 0;
         avoidanceCredit = 0;
         recover = sndMax;

@@ -84,9 +84,11 @@ public final class TcpConnection extends FlowEntry {
     long timedAt;
     int retries;
     int persistBackoff;
-    /** Highest sequence number the peer reported in a SACK block (meaningful while above SND.UNA). */
-    int highestSacked;
-    /** SND.MAX when SND.UNA was last retransmitted in recovery: SACKs above it mean that retransmission was lost. */
+    /** What the peer SACKed above SND.UNA. */
+    final SackScoreboard scoreboard;
+    /** RFC 6675 HighRxt: everything below was retransmitted in this recovery. */
+    int highRxt;
+    /** SND.MAX when the current round of retransmissions began: SACKs above it mean those retransmissions were lost. */
     int retransmitMark;
     boolean retransmitMarked;
     /** Set by the persist timer: send what fits even if it is a silly-window-sized segment. */
@@ -137,6 +139,7 @@ public final class TcpConnection extends FlowEntry {
         // edge never moves left) may let the peer send up to 2^shift - 1 bytes past the limit.
         this.recvBuf = new ByteRing(16 * 1024, rcvBufLimit + (1 << shift));
         this.reassembly = new ReassemblyRanges(config.maxReassemblyRanges());
+        this.scoreboard = new SackScoreboard(config.maxReassemblyRanges());
         this.rto = new RtoEstimator(config.initialRto().toNanos(), config.minRto().toNanos(), config.maxRto().toNanos());
         this.iss = stack.random.nextInt();
         this.sndUna = this.sndNxt = this.sndMax = iss;
@@ -430,6 +433,7 @@ public final class TcpConnection extends FlowEntry {
         loop.remove(lifeTimer);
         sendBuf.release();
         reassembly.clear();
+        scoreboard.clear();
         if (reason != CloseReason.NORMAL) recvBuf.release();
         demux.remove(this, wasTimeWait);
         if (!wasTimeWait) {

@@ -156,9 +156,16 @@ final class TcpInput {
             return false;
         }
         int window = s.window << c.sndShift;
-        if (c.sackOk && s.hasSack && Seq.gt(s.sackHighest, ack) && Seq.le(s.sackHighest, c.sndMax)
-                && (Seq.le(c.highestSacked, ack) || Seq.gt(s.sackHighest, c.highestSacked))) {
-            c.highestSacked = s.sackHighest;
+        if (c.sackOk) {
+            // Blocks must lie above the cumulative ACK and within what was sent; others
+            // (D-SACKs, stale or forged blocks) are ignored.
+            for (int i = 0; i < s.sackBlocks; i++) {
+                int start = s.sackStart[i];
+                int end = s.sackEnd[i];
+                if (Seq.lt(start, end) && Seq.gt(end, ack) && Seq.le(end, c.sndMax)) {
+                    c.scoreboard.add(Seq.max(start, ack), end);
+                }
+            }
         }
         if (Seq.gt(ack, c.sndUna)) {
             newAck(c, ack);
@@ -206,12 +213,19 @@ final class TcpInput {
         c.sendBufSeq += dataAcked;
         if (c.finQueued && Seq.gt(ack, c.finSeq)) c.finAcked = true;
         c.sndUna = ack;
+        c.scoreboard.advance(ack);
+        if (Seq.lt(c.highRxt, ack)) c.highRxt = ack;
         if (Seq.lt(c.sndNxt, ack)) c.sndNxt = ack;
         c.retries = 0;
         c.persistBackoff = 0;
         if (c.cc.onNewAck(ack, acked, flightBefore, c.sndNxt - c.sndUna)) {
-            retransmitInRecovery(c);
-        } else if (!c.cc.inRecovery) {
+            TcpOutput.retransmitFirst(c); // NewReno partial ACK
+        } else if (c.cc.inRecovery && Seq.lt(c.sndUna, c.highRxt)) {
+            // The new SND.UNA was retransmitted earlier in this round, time unknown: only
+            // data sent from now on can prove that retransmission lost.
+            c.retransmitMark = c.sndMax;
+            c.retransmitMarked = true;
+        } else {
             c.retransmitMarked = false;
         }
         if (c.sndUna == c.sndMax) c.loop.cancel(c.rtxTimer);
@@ -224,27 +238,24 @@ final class TcpInput {
     }
 
     private static void duplicateAck(TcpConnection c, int ack) {
-        boolean sackShowsLoss = c.sackOk && Seq.gt(c.highestSacked, ack) && c.highestSacked - ack >= 3 * c.mss;
-        if (c.cc.onDupAck(ack, c.sndMax - c.sndUna, c.sndMax, sackShowsLoss)) {
+        // RFC 6675 IsLost(SND.UNA): DupThresh segments' worth of data SACKed above it.
+        boolean sackShowsLoss = c.sackOk && c.scoreboard.sackedBytes() >= 3 * c.mss;
+        if (c.cc.onDupAck(ack, c.sndMax - c.sndUna, c.sndMax, sackShowsLoss, c.sackOk)) {
             c.stack.counters.inc(Counter.TCP_FAST_RETRANSMITS);
-            retransmitInRecovery(c);
+            c.highRxt = c.sndUna;
+            TcpOutput.retransmitFirst(c);
             c.loop.armAfter(c.rtxTimer, c.rto.rto());
         } else if (c.cc.inRecovery && c.retransmitMarked && c.sackOk
-                && Seq.gt(c.highestSacked, c.retransmitMark) && Seq.gt(c.highestSacked, c.sndUna)) {
+                && Seq.gt(c.scoreboard.highest(ack), c.retransmitMark)) {
             // The peer holds data we sent after retransmitting SND.UNA, yet still asks for
             // SND.UNA: that retransmission was lost too (Linux's tcp_mark_lost_retrans).
             // Send it again now instead of waiting for the retransmission timer.
             c.stack.counters.inc(Counter.TCP_LOST_RETRANSMITS);
-            retransmitInRecovery(c);
+            TcpOutput.retransmitFirst(c);
         }
         c.demux.scheduleOutput(c); // limited transmit or an inflated window may release new data
     }
 
-    private static void retransmitInRecovery(TcpConnection c) {
-        TcpOutput.retransmitFirst(c);
-        c.retransmitMark = c.sndMax;
-        c.retransmitMarked = true;
-    }
 
     /** Segment text and FIN: trimmed to the window, written in place, out-of-order ranges recorded. */
     private static void processText(TcpConnection c, TcpSegment s, IpPacket ip) {

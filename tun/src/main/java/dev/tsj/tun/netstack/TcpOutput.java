@@ -23,57 +23,113 @@ final class TcpOutput {
             }
             default -> { }
         }
-        int unsent = 0;
-        while (true) {
-            int dataEnd = c.sendBufSeq + c.sendBuf.size();
-            unsent = Math.max(0, dataEnd - c.sndNxt);
-            boolean finToSend = c.finQueued && !c.finAcked && Seq.le(c.sndNxt, c.finSeq);
-            if (unsent == 0 && !finToSend) break;
-            int inFlight = c.sndNxt - c.sndUna;
-            int window = Math.min(c.cc.cwnd + c.cc.limitedTransmitAllowance(), c.sndWnd);
-            int len = Math.min(Math.min(c.mss, unsent), Math.max(0, window - inFlight));
-            if (unsent > 0) {
-                if (len <= 0) break;
-                boolean fullSegment = len == c.mss;
-                boolean everything = len == unsent;
-                // Silly-window avoidance: a short segment that leaves data behind waits for
-                // a larger window unless it is half the largest window the peer ever offered.
-                if (!fullSegment && !everything && len < c.maxSndWnd / 2 && !c.forceSend) break;
-                // Nagle (only when the application asked for it): one small segment in flight at a time.
-                if (!fullSegment && everything && !c.noDelay && inFlight > 0 && !finToSend) break;
+        if (c.cc.inRecovery && c.cc.sackRecovery) {
+            sackRecoveryOutput(c);
+        } else {
+            while (sendNew(c, Math.min(c.cc.cwnd + c.cc.limitedTransmitAllowance(), c.sndWnd) - (c.sndNxt - c.sndUna))) {
+                // as long as the windows allow
             }
-            if (!c.stack.sinkHasRoom()) {
-                c.demux.waitForSink(c);
-                break;
-            }
-            boolean fin = finToSend && c.sndNxt + len == c.finSeq;
-            if (len == 0 && !fin) break;
-            int flags = Spec.TH_ACK | (fin ? Spec.TH_FIN : 0) | (len > 0 && len == unsent ? Spec.TH_PUSH : 0);
-            boolean retransmission = Seq.lt(c.sndNxt, c.sndMax);
-            transmit(c, flags, c.sndNxt, len);
-            if (retransmission) {
-                c.stack.counters.inc(Counter.TCP_RETRANSMITS);
-            } else if (!c.timing && len > 0) {
-                c.timing = true;
-                c.timedSeq = c.sndNxt + len;
-                c.timedAt = c.loop.nanoTime();
-            }
-            c.sndNxt += len + (fin ? 1 : 0);
-            if (Seq.gt(c.sndNxt, c.sndMax)) c.sndMax = c.sndNxt;
-            if (fin) {
-                if (c.state == TcpState.ESTABLISHED) c.state = TcpState.FIN_WAIT_1;
-                else if (c.state == TcpState.CLOSE_WAIT) c.state = TcpState.LAST_ACK;
-            }
-            if (!c.rtxTimer.armed()) c.loop.armAfter(c.rtxTimer, c.rto.rto());
-            c.loop.cancel(c.persistTimer);
-            c.forceSend = false;
         }
         if (c.ackNow) sendAck(c);
         // Data waits and nothing is in flight to bring an ACK that would release it: only
         // the persist timer (zero-window probing, RFC 9293 section 3.8.6.1) can move it.
+        int unsent = c.sendBufSeq + c.sendBuf.size() - c.sndNxt;
         if (unsent > 0 && c.sndNxt == c.sndUna && !c.rtxTimer.armed() && !c.persistTimer.armed()) {
             TcpTimers.armPersist(c);
         }
+    }
+
+    /**
+     * Sends one segment of new data (or the FIN) if the congestion {@code allowance}, the
+     * peer's window and silly-window avoidance let it; returns whether it did.
+     */
+    private static boolean sendNew(TcpConnection c, int allowance) {
+        int dataEnd = c.sendBufSeq + c.sendBuf.size();
+        int unsent = Math.max(0, dataEnd - c.sndNxt);
+        boolean finToSend = c.finQueued && !c.finAcked && Seq.le(c.sndNxt, c.finSeq);
+        if (unsent == 0 && !finToSend) return false;
+        int peerRoom = c.sndUna + c.sndWnd - c.sndNxt;
+        int len = Math.min(Math.min(c.mss, unsent), Math.max(0, Math.min(allowance, peerRoom)));
+        int inFlight = c.sndNxt - c.sndUna;
+        if (unsent > 0) {
+            if (len <= 0) return false;
+            boolean fullSegment = len == c.mss;
+            boolean everything = len == unsent;
+            // Silly-window avoidance: a short segment that leaves data behind waits for
+            // a larger window unless it is half the largest window the peer ever offered.
+            if (!fullSegment && !everything && len < c.maxSndWnd / 2 && !c.forceSend) return false;
+            // Nagle (only when the application asked for it): one small segment in flight at a time.
+            if (!fullSegment && everything && !c.noDelay && inFlight > 0 && !finToSend) return false;
+        }
+        if (!c.stack.sinkHasRoom()) {
+            c.demux.waitForSink(c);
+            return false;
+        }
+        boolean fin = finToSend && c.sndNxt + len == c.finSeq;
+        if (len == 0 && !fin) return false;
+        int flags = Spec.TH_ACK | (fin ? Spec.TH_FIN : 0) | (len > 0 && len == unsent ? Spec.TH_PUSH : 0);
+        boolean retransmission = Seq.lt(c.sndNxt, c.sndMax);
+        transmit(c, flags, c.sndNxt, len);
+        if (retransmission) {
+            c.stack.counters.inc(Counter.TCP_RETRANSMITS);
+        } else if (!c.timing && len > 0) {
+            c.timing = true;
+            c.timedSeq = c.sndNxt + len;
+            c.timedAt = c.loop.nanoTime();
+        }
+        c.sndNxt += len + (fin ? 1 : 0);
+        if (Seq.gt(c.sndNxt, c.sndMax)) c.sndMax = c.sndNxt;
+        if (fin) {
+            if (c.state == TcpState.ESTABLISHED) c.state = TcpState.FIN_WAIT_1;
+            else if (c.state == TcpState.CLOSE_WAIT) c.state = TcpState.LAST_ACK;
+        }
+        if (!c.rtxTimer.armed()) c.loop.armAfter(c.rtxTimer, c.rto.rto());
+        c.loop.cancel(c.persistTimer);
+        c.forceSend = false;
+        return true;
+    }
+
+    /**
+     * Loss recovery with the SACK scoreboard (RFC 6675 section 5): while the congestion
+     * window exceeds the estimated pipe by a segment, send by NextSeg's rules: first a
+     * hole below the lost boundary not yet retransmitted, then new data, then (rescue)
+     * any hole below the highest SACKed byte. Several holes are repaired per round trip,
+     * where NewReno repairs one.
+     */
+    private static void sackRecoveryOutput(TcpConnection c) {
+        SackScoreboard sb = c.scoreboard;
+        int lostThreshold = 3 * c.mss;
+        while (true) {
+            int lostBoundary = sb.lostBoundary(c.sndUna, lostThreshold);
+            int room = c.cc.cwnd - pipe(c, lostBoundary);
+            if (room < c.mss) return;
+            int hole = sb.nextUnsacked(Seq.max(c.sndUna, c.highRxt));
+            int dataEnd = c.sendBufSeq + c.sendBuf.size();
+            if (Seq.lt(hole, lostBoundary) && Seq.lt(hole, dataEnd)) {
+                int holeEnd = sb.holeEnd(hole);
+                retransmit(c, hole, Math.min(c.mss, Math.min(holeEnd, dataEnd) - hole));
+                continue;
+            }
+            if (sendNew(c, room)) continue;
+            int highest = sb.highest(c.sndUna);
+            if (Seq.lt(hole, highest) && Seq.lt(hole, dataEnd)) {
+                retransmit(c, hole, Math.min(c.mss, Math.min(sb.holeEnd(hole), dataEnd) - hole));
+                continue;
+            }
+            return;
+        }
+    }
+
+    /**
+     * RFC 6675 "pipe": bytes believed in the network. Every unSACKed byte not yet deemed
+     * lost counts once, and once more if it was retransmitted in this recovery.
+     */
+    private static int pipe(TcpConnection c, int lostBoundary) {
+        SackScoreboard sb = c.scoreboard;
+        int outstanding = c.sndMax - c.sndUna;
+        int lost = Seq.gt(lostBoundary, c.sndUna) ? (lostBoundary - c.sndUna) - sb.sackedBelow(lostBoundary) : 0;
+        int retransmitted = Seq.gt(c.highRxt, c.sndUna) ? (c.highRxt - c.sndUna) - sb.sackedBelow(c.highRxt) : 0;
+        return outstanding - sb.sackedBytes() - lost + retransmitted;
     }
 
     /** SYN (active open) or SYN-ACK (passive), first transmission or retransmission. */
@@ -97,14 +153,25 @@ final class TcpOutput {
     /** Retransmits the segment at SND.UNA (fast retransmit, partial ACK, RTO). */
     static void retransmitFirst(TcpConnection c) {
         int dataEnd = c.sendBufSeq + c.sendBuf.size();
-        int len = Math.min(c.mss, Math.max(0, dataEnd - c.sndUna));
-        boolean fin = c.finQueued && !c.finAcked && c.sndUna + len == c.finSeq && Seq.gt(c.sndMax, c.finSeq);
+        retransmit(c, c.sndUna, Math.min(c.mss, Math.max(0, dataEnd - c.sndUna)));
+    }
+
+    /** Sends {@code len} bytes at {@code seq} again (and the FIN if they end there). */
+    private static void retransmit(TcpConnection c, int seq, int len) {
+        boolean fin = c.finQueued && !c.finAcked && seq + len == c.finSeq && Seq.gt(c.sndMax, c.finSeq);
         if (len == 0 && !fin) return;
-        transmit(c, Spec.TH_ACK | (fin ? Spec.TH_FIN : 0), c.sndUna, len);
+        transmit(c, Spec.TH_ACK | (fin ? Spec.TH_FIN : 0), seq, len);
         c.timing = false; // Karn: no RTT sample from anything sent twice
         c.stack.counters.inc(Counter.TCP_RETRANSMITS);
-        int end = c.sndUna + len + (fin ? 1 : 0);
+        int end = seq + len + (fin ? 1 : 0);
         if (Seq.lt(c.sndNxt, end)) c.sndNxt = end;
+        if (Seq.lt(c.highRxt, end)) c.highRxt = end;
+        if (seq == c.sndUna) {
+            // Anything sent from here on that the peer SACKs while SND.UNA stays put means
+            // this retransmission was lost too.
+            c.retransmitMark = c.sndMax;
+            c.retransmitMarked = true;
+        }
     }
 
     /**

@@ -17,9 +17,10 @@ final class TcpSegment {
     int mss;
     int windowShift;
     boolean sackPermitted;
-    /** The highest right edge among the segment's SACK blocks (RFC 2018); valid when {@link #hasSack}. */
-    int sackHighest;
-    boolean hasSack;
+    /** SACK blocks (RFC 2018): at most four fit in the option space. */
+    final int[] sackStart = new int[4];
+    final int[] sackEnd = new int[4];
+    int sackBlocks;
 
     /** Validates length and checksum and reads the header; returns the drop reason or null. */
     Counter parse(IpPacket p) {
@@ -40,7 +41,7 @@ final class TcpSegment {
         mss = -1;
         windowShift = -1;
         sackPermitted = false;
-        hasSack = false;
+        sackBlocks = 0;
         if (headerLength > Spec.TCP_MIN_HEADER_LEN) parseOptions(b, at + Spec.TCP_MIN_HEADER_LEN, at + headerLength);
         return null;
     }
@@ -73,10 +74,9 @@ final class TcpSegment {
             } else if (kind == Spec.TCPOPT_SACK_PERMITTED && len == Spec.TCPOLEN_SACK_PERMITTED) {
                 sackPermitted = true;
             } else if (kind == Spec.TCPOPT_SACK && len >= 10 && (len - 2) % 8 == 0) {
-                for (int block = at + 2; block < at + len; block += 8) {
-                    int right = b.getInt(block + 4);
-                    if (!hasSack || Seq.gt(right, sackHighest)) sackHighest = right;
-                    hasSack = true;
+                for (int block = at + 2; block < at + len && sackBlocks < sackStart.length; block += 8) {
+                    sackStart[sackBlocks] = b.getInt(block);
+                    sackEnd[sackBlocks++] = b.getInt(block + 4);
                 }
             }
             at += len;

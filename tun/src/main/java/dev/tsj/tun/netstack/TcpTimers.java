@@ -37,6 +37,8 @@ final class TcpTimers {
         c.rto.backOff();
         c.timing = false;
         c.retransmitMarked = false;
+        c.scoreboard.clear(); // RFC 6675 section 5.1: after a timeout, SACK information may be stale (reneging)
+        c.highRxt = c.sndUna;
         c.sndNxt = c.sndUna;
         TcpOutput.retransmitFirst(c);
         c.loop.armAfter(c.rtxTimer, c.rto.rto());

@@ -145,16 +145,40 @@ class BuildingBlocksTest {
     }
 
     @Test
+    void sackScoreboardFindsHolesAndTheLostBoundary() {
+        SackScoreboard sb = new SackScoreboard(8);
+        int una = -2000; // sequence numbers wrap: the scoreboard must not care
+        sb.add(una + 1000, una + 2000);
+        sb.add(una + 3000, una + 4000);
+        sb.add(una + 2000, una + 2500); // adjacent: merges
+        assertEquals(2500, sb.sackedBytes());
+        assertEquals(una + 4000, sb.highest(una));
+        assertEquals(una, sb.nextUnsacked(una), "the first hole is at SND.UNA");
+        assertEquals(una + 1000, sb.holeEnd(una));
+        assertEquals(una + 2500, sb.nextUnsacked(una + 1200), "inside a SACKed range: skip to its end");
+        assertEquals(una + 3000, sb.holeEnd(una + 2500));
+        // With 3 x 500-byte segments as DupThresh: 1000 bytes above 3000, 2500 above 1000.
+        assertEquals(una + 1000, sb.lostBoundary(una, 1500));
+        assertEquals(una + 3000, sb.lostBoundary(una, 1000));
+        assertEquals(una, sb.lostBoundary(una, 5000), "not enough SACKed: nothing is lost yet");
+        assertEquals(1500, sb.sackedBelow(una + 2500));
+        sb.advance(una + 1500);
+        assertEquals(2000, sb.sackedBytes(), "ranges below the new SND.UNA are forgotten");
+        sb.advance(una + 5000);
+        assertTrue(sb.isEmpty());
+    }
+
+    @Test
     void newRenoRecoversAndHalves() {
         NewReno cc = new NewReno();
         cc.init(1000, 0);
         assertEquals(10_000, cc.cwnd, "RFC 6928 initial window");
         cc.onNewAck(5000, 5000, 10_000, 5000);
         assertEquals(15_000, cc.cwnd, "slow start grows by the bytes acked");
-        assertFalse(cc.onDupAck(5000, 20_000, 25_000, false));
+        assertFalse(cc.onDupAck(5000, 20_000, 25_000, false, false));
         assertEquals(1000, cc.limitedTransmitAllowance(), "RFC 3042 after the first dup ACK");
-        assertFalse(cc.onDupAck(5000, 20_000, 25_000, false));
-        assertTrue(cc.onDupAck(5000, 20_000, 25_000, false), "third dup ACK: fast retransmit");
+        assertFalse(cc.onDupAck(5000, 20_000, 25_000, false, false));
+        assertTrue(cc.onDupAck(5000, 20_000, 25_000, false, false), "third dup ACK: fast retransmit");
         assertEquals(10_000, cc.ssthresh);
         assertEquals(13_000, cc.cwnd);
         assertTrue(cc.onNewAck(8000, 3000, 20_000, 17_000), "partial ACK: retransmit the next hole");
@@ -165,8 +189,8 @@ class BuildingBlocksTest {
         assertEquals(1000, cc.cwnd);
         assertEquals(5000, cc.ssthresh);
         // Below the point of the timeout, dup ACKs alone may be go-back-N echoes: no recovery...
-        for (int i = 0; i < 5; i++) assertFalse(cc.onDupAck(26_000, 4000, 30_000, false));
+        for (int i = 0; i < 5; i++) assertFalse(cc.onDupAck(26_000, 4000, 30_000, false, false));
         // ...but SACK blocks proving three segments above the hole start it.
-        assertTrue(cc.onDupAck(26_000, 4000, 30_000, true));
+        assertTrue(cc.onDupAck(26_000, 4000, 30_000, true, false));
     }
 }

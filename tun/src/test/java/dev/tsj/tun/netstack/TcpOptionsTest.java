@@ -108,6 +108,36 @@ class TcpOptionsTest {
         }
     }
 
+    /** Drops 30 consecutive data segments from A once; returns the elapsed virtual time of the transfer. */
+    private long burstLoss(SimNet net) {
+        int[] dataSegments = {0};
+        net.aToB.tap = p -> {
+            Packets.Seg s = Packets.decode(p);
+            return s == null || s.payload() == 0 || ++dataSegments[0] < 300 || dataSegments[0] >= 330;
+        };
+        long start = net.loop.nanoTime();
+        transfer(net, SimNet.B4, 3_000_000);
+        return net.loop.nanoTime() - start;
+    }
+
+    @Test
+    void sackRepairsABurstOfLossesInOneRecoveryWithoutATimeout() {
+        long withSack;
+        long withoutSack;
+        try (SimNet net = new SimNet(56)) {
+            withSack = burstLoss(net);
+            assertEquals(0, net.a.counters().get(Counter.TCP_RTO_EXPIRED), "no retransmission timeout");
+            assertEquals(1, net.a.counters().get(Counter.TCP_FAST_RETRANSMITS), "one recovery episode");
+            long retransmits = net.a.counters().get(Counter.TCP_RETRANSMITS);
+            assertTrue(retransmits >= 30 && retransmits <= 33, "the holes and nothing else: " + retransmits);
+        }
+        try (SimNet net = new SimNet(56, c -> c.sack(false))) {
+            withoutSack = burstLoss(net);
+        }
+        assertTrue(withSack < withoutSack, "SACK recovery is faster: " + withSack / 1_000_000 + " ms vs "
+                + withoutSack / 1_000_000 + " ms");
+    }
+
     @Test
     void sackPermittedIsNegotiatedAndBlocksAreSentForHoles() {
         try (SimNet net = new SimNet(55)) {
