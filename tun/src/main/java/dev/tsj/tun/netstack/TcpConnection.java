@@ -334,12 +334,12 @@ public final class TcpConnection extends FlowEntry {
         return cc.cwnd;
     }
 
-    /** The window this side advertises now. */
     /** Free space in the receive buffer as windows count it. */
     int receiveSpace() {
         return Math.max(0, rcvBufLimit - recvBuf.size());
     }
 
+    /** The window this side advertises now. */
     public int receiveWindow() {
         return Math.max(0, rcvAdvEdge - rcvNxt);
     }

@@ -50,7 +50,7 @@ public final class TcpStream implements Closeable, TcpHandler {
     private final Runnable readTask = this::tryRead;
     private final Runnable writeTask = this::tryWrite;
     private final Runnable cancelRead = () -> {
-        if (rBuf != null) completeRead(0, new SocketTimeoutException("read timed out"));
+        if (rWaiting) completeRead(0, new SocketTimeoutException("read timed out"));
     };
 
     private final InputStream in = new InputStream() {
@@ -275,6 +275,10 @@ public final class TcpStream implements Closeable, TcpHandler {
 
     private void tryWrite() {
         if (wBuf == null) return;
+        if (conn.state() == TcpState.CLOSED && conn.closeReason() != null) {
+            completeWrite(new IOException(conn.closeReason() == CloseReason.NORMAL ? "connection closed" : conn.closeReason().message()));
+            return;
+        }
         try {
             while (wLen > 0) {
                 int n = conn.write(wBuf, wOff, wLen);
@@ -304,9 +308,14 @@ public final class TcpStream implements Closeable, TcpHandler {
         }
     }
 
+    /**
+     * Loop side: fails the operations parked waiting for data or room. Only the loop-owned
+     * flags are consulted: an operation the application has queued but the loop has not
+     * run yet will find the connection closed when it runs.
+     */
     private void failPending(IOException e) {
-        if (rBuf != null) completeRead(0, e);
-        if (wBuf != null) completeWrite(e);
+        if (rWaiting) completeRead(0, e);
+        if (wWaiting) completeWrite(e);
     }
 
     @Override
@@ -326,7 +335,7 @@ public final class TcpStream implements Closeable, TcpHandler {
 
     @Override
     public void onClosed(TcpConnection c, CloseReason reason) {
-        if (rBuf != null) tryRead();
-        if (wBuf != null) completeWrite(new IOException(reason == CloseReason.NORMAL ? "connection closed" : reason.message()));
+        if (rWaiting) tryRead();
+        if (wWaiting) completeWrite(new IOException(reason == CloseReason.NORMAL ? "connection closed" : reason.message()));
     }
 }

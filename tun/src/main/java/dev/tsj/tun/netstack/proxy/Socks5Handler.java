@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One SOCKS5 client (RFC 1928): method negotiation (no authentication, or RFC 1929
@@ -96,24 +97,20 @@ final class Socks5Handler {
             reply(out, Socks5.REP_SUCCEEDED, new InetSocketAddress(relay.getLocalAddress(), relay.getLocalPort()));
             InetAddress clientIp = client.getInetAddress();
             int declaredPort = declared.getPort();
-            InetSocketAddress[] clientUdp = new InetSocketAddress[1];
-            Thread toTargets = Thread.ofVirtual().start(() -> clientToTargets(relay, upstream, clientIp, declaredPort, clientUdp));
-            Thread toClient = Thread.ofVirtual().start(() -> targetsToClient(relay, upstream, clientUdp));
+            AtomicReference<InetSocketAddress> clientUdp = new AtomicReference<>();
+            Thread.ofVirtual().start(() -> clientToTargets(relay, upstream, clientIp, declaredPort, clientUdp));
+            Thread.ofVirtual().start(() -> targetsToClient(relay, upstream, clientUdp));
             client.setSoTimeout(0);
             try {
                 while (in.read() >= 0) { /* the control connection carries nothing more */ }
             } catch (IOException closed) {
                 // the client went away: end the association
             }
-            relay.close();
-            upstream.close();
-            toTargets.interrupt();
-            toClient.interrupt();
-        }
+        } // closing both sockets ends the two relay threads
     }
 
     private static void clientToTargets(DatagramSocket relay, DatagramPort upstream, InetAddress clientIp, int declaredPort,
-                                        InetSocketAddress[] clientUdp) {
+                                        AtomicReference<InetSocketAddress> clientUdp) {
         byte[] buf = new byte[65535];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         while (!relay.isClosed()) {
@@ -125,7 +122,7 @@ final class Socks5Handler {
             }
             // Only the client that made the association may use it (RFC 1928 section 7).
             if (!p.getAddress().equals(clientIp) || (declaredPort != 0 && p.getPort() != declaredPort)) continue;
-            clientUdp[0] = (InetSocketAddress) p.getSocketAddress();
+            clientUdp.set((InetSocketAddress) p.getSocketAddress());
             ByteBuffer d = ByteBuffer.wrap(buf, 0, p.getLength());
             try {
                 if (d.getShort() != 0) continue; // RSV
@@ -138,7 +135,7 @@ final class Socks5Handler {
         }
     }
 
-    private static void targetsToClient(DatagramSocket relay, DatagramPort upstream, InetSocketAddress[] clientUdp) {
+    private static void targetsToClient(DatagramSocket relay, DatagramPort upstream, AtomicReference<InetSocketAddress> clientUdp) {
         ByteBuffer in = ByteBuffer.allocate(65535);
         while (!relay.isClosed()) {
             InetSocketAddress from;
@@ -147,7 +144,7 @@ final class Socks5Handler {
             } catch (IOException e) {
                 return;
             }
-            InetSocketAddress to = clientUdp[0];
+            InetSocketAddress to = clientUdp.get();
             if (to == null) continue;
             byte[] addr = from.getAddress().getAddress();
             ByteBuffer out = ByteBuffer.allocate(3 + 1 + addr.length + 2 + in.remaining());
