@@ -49,6 +49,8 @@ final class SendPath {
             bufs[i] = ByteBuffer.allocate(capacity);
         }
         ChaChaPoly aead = ChaChaPoly.forThread();
+        UdpBind batchBind = null;
+        UdpBind.Batch batch = null;
         while (!device.isClosed()) {
             int n;
             try {
@@ -66,7 +68,11 @@ final class SendPath {
             if (bind == null || device.identity == null) {
                 continue;
             }
-            UdpBind.Batch batch = bind.newBatch();
+            if (bind != batchBind) {
+                batch = bind.newBatch();
+                batchBind = bind;
+            }
+            batch.expect(n);
             long now = device.clock.nanoTime();
             for (int i = 0; i < n; i++) {
                 send(aead, bufs[i], sizes[i], batch, now);

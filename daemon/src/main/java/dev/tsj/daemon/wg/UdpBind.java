@@ -25,6 +25,9 @@ public interface UdpBind extends AutoCloseable {
 
     /** Outgoing datagrams gathered by one thread; {@link #send} hands them to the socket. */
     interface Batch {
+        /** A hint: about this many datagrams follow (sizes buffers for segmentation offload). */
+        void expect(int packets);
+
         void add(InetSocketAddress to, ByteBuffer data, int offset, int length);
 
         int size();
