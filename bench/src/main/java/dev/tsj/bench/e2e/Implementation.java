@@ -1,0 +1,37 @@
+package dev.tsj.bench.e2e;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A userspace WireGuard implementation the harness can start in a namespace. */
+sealed interface Implementation {
+    /** Short name for the table. */
+    String label();
+
+    /** The command that runs it in the foreground as interface {@code ifname} on UDP {@code port}. */
+    List<String> command(String ifname, int port);
+
+    /** tsjd through the launcher, so it runs with the launcher's server JVM flags. */
+    record Tsj(Path launcher, List<String> extraArgs) implements Implementation {
+        @Override
+        public String label() {
+            return extraArgs.isEmpty() ? "tsj" : "tsj" + String.join("", extraArgs).replace("--", "+");
+        }
+
+        @Override
+        public List<String> command(String ifname, int port) {
+            List<String> c = new ArrayList<>(List.of(launcher.toString(), "daemon", "--tun", ifname, "--port", Integer.toString(port)));
+            c.addAll(extraArgs);
+            return c;
+        }
+    }
+
+    /** wireguard-go (Debian's, or any build given by path); it takes its port from {@code wg set}. */
+    record WireguardGo(Path binary, String label) implements Implementation {
+        @Override
+        public List<String> command(String ifname, int port) {
+            return List.of(binary.toString(), "-f", ifname);
+        }
+    }
+}
