@@ -173,7 +173,7 @@ public final class Device implements AutoCloseable {
             old.close();
             bind = null;
         }
-        UdpBind b = NettyUdpBind.open(port, receivePath);
+        UdpBind b = NettyUdpBind.open(port, receivePath, counters);
         if (fwmark != 0) {
             b.setFwmark(fwmark);
         }

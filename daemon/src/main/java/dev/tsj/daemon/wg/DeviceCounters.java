@@ -16,6 +16,8 @@ public final class DeviceCounters {
     final LongAdder droppedSourceNotAllowed = new LongAdder();
     final LongAdder droppedNoPeer = new LongAdder();
     final LongAdder droppedNoEndpoint = new LongAdder();
+    /** Datagrams the kernel refused to send (no route, a firewall) or that could not be addressed. */
+    final LongAdder droppedSendFailed = new LongAdder();
 
     /** Initiations and responses that reached the expensive Noise step. */
     public long handshakesProcessed() {
@@ -56,5 +58,9 @@ public final class DeviceCounters {
 
     public long droppedNoPeer() {
         return droppedNoPeer.sum();
+    }
+
+    public long droppedSendFailed() {
+        return droppedSendFailed.sum();
     }
 }

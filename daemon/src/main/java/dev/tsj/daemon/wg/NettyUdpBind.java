@@ -18,6 +18,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -43,6 +44,8 @@ public final class NettyUdpBind implements UdpBind {
      * UDP segmentation offloads (GSO on send, GRO on receive) where the kernel has them;
      * {@code -Dtsj.udp.offloads=false} turns both off (for comparisons, or a broken kernel).
      */
+    /** The data path sends from its own thread; {@code -Dtsj.udp.directSend=false} routes it through Netty's event loop. */
+    static final boolean DIRECT_SEND = !"false".equals(System.getProperty("tsj.udp.directSend"));
     static final boolean OFFLOADS = !"false".equals(System.getProperty("tsj.udp.offloads"));
     private static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", 1, 36);
 
@@ -51,7 +54,10 @@ public final class NettyUdpBind implements UdpBind {
     private final boolean epoll;
     private final UdpSegmentation segmentation;
 
-    private NettyUdpBind(EventLoopGroup group, Channel channel, boolean epoll) {
+    private final DeviceCounters counters;
+
+    private NettyUdpBind(EventLoopGroup group, Channel channel, boolean epoll, DeviceCounters counters) {
+        this.counters = counters;
         this.group = group;
         this.channel = channel;
         this.epoll = epoll;
@@ -60,6 +66,11 @@ public final class NettyUdpBind implements UdpBind {
 
     /** Binds port {@code port} (0 = any) on all addresses and starts delivering to {@code sink}. */
     public static NettyUdpBind open(int port, Sink sink) throws IOException {
+        return open(port, sink, new DeviceCounters());
+    }
+
+    /** As {@link #open(int, Sink)}, counting datagrams the kernel refuses in {@code counters}. */
+    public static NettyUdpBind open(int port, Sink sink, DeviceCounters counters) throws IOException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         ThreadFactory tf = r -> {
@@ -78,7 +89,7 @@ public final class NettyUdpBind implements UdpBind {
             if (epoll) {
                 sizeReceiveBatches(ch);
             }
-            return new NettyUdpBind(group, ch, epoll);
+            return new NettyUdpBind(group, ch, epoll, counters);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
             throw new IOException("cannot listen on UDP port " + port + ": " + e.getMessage(), e);
@@ -146,6 +157,27 @@ public final class NettyUdpBind implements UdpBind {
     @Override
     public Batch newBatch() {
         return new UdpSegmentBatch(channel, segmentation);
+    }
+
+    /** On epoll, a batch that sends from the calling thread ({@link DirectUdpBatch}); else through the event loop. */
+    @Override
+    public Batch newBatch(int maxPackets, int maxPacketBytes) {
+        if (!epoll || !DIRECT_SEND || !SocketCalls.available()) {
+            return newBatch();
+        }
+        int fd = ((UnixChannel) channel).fd().intValue();
+        return new DirectUdpBatch(fd, ipv6Socket(fd), segmentation, maxPackets, maxPackets * maxPacketBytes,
+                () -> !channel.isOpen(), counters);
+    }
+
+    private static boolean ipv6Socket(int fd) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.nativeOrder());
+        b.putInt(4, 4);
+        long a = SocketCalls.address(b);
+        if (SocketCalls.getsockopt(fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_DOMAIN, a, a + 4) != 0) {
+            return true; // Netty opens dual-stack IPv6 sockets wherever IPv6 exists
+        }
+        return b.getInt(0) == SocketCalls.AF_INET6;
     }
 
     @Override

@@ -69,7 +69,7 @@ final class SendPath {
                 continue;
             }
             if (bind != batchBind) {
-                batch = bind.newBatch();
+                batch = bind.newBatch(batchSize, capacity);
                 batchBind = bind;
             }
             batch.expect(n);

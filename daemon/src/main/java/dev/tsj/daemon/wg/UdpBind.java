@@ -37,6 +37,14 @@ public interface UdpBind extends AutoCloseable {
 
     Batch newBatch();
 
+    /**
+     * A batch for the data path, reused by one thread for every send: at most
+     * {@code maxPackets} datagrams of at most {@code maxPacketBytes} each between sends.
+     */
+    default Batch newBatch(int maxPackets, int maxPacketBytes) {
+        return newBatch();
+    }
+
     /** Sends one datagram now (handshakes, cookie replies, keepalives). */
     void send(InetSocketAddress to, byte[] data);
 

@@ -23,9 +23,15 @@ final class UdpSegmentation implements ChannelFutureListener {
 
     @Override
     public void operationComplete(ChannelFuture f) {
-        if (!f.isSuccess() && enabled) {
+        if (!f.isSuccess()) {
+            disable(f.cause().getMessage());
+        }
+    }
+
+    void disable(String reason) {
+        if (enabled) {
             enabled = false;
-            LOG.warning("UDP segmentation offload failed (" + f.cause().getMessage() + "); sending datagrams one by one");
+            LOG.warning("UDP segmentation offload failed (" + reason + "); sending datagrams one by one");
         }
     }
 }
