@@ -7,7 +7,10 @@ import picocli.CommandLine.Command;
 @Command(name = "tsj", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT, versionProvider = VersionCommand.Provider.class,
         description = "tsj: a mesh VPN built on WireGuard",
         subcommands = {VersionCommand.class, KeyCommands.GenKey.class, KeyCommands.PubKey.class,
-                KeyCommands.GenPsk.class, DemoCommand.class, DaemonCommand.class})
+                KeyCommands.GenPsk.class, DemoCommand.class, DaemonCommand.class, UpCommand.class, StatusCommand.class,
+                SimpleClientCommands.Down.class, SimpleClientCommands.Logout.class, SimpleClientCommands.Ip.class,
+                SimpleClientCommands.Ping.class,
+                dev.tsj.cli.control.ControlCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

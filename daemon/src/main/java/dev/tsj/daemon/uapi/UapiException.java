@@ -4,6 +4,7 @@ package dev.tsj.daemon.uapi;
 final class UapiException extends Exception {
     private static final long serialVersionUID = 1L;
     /** Linux errno values the protocol reports (negated on the wire, as wireguard-go does). */
+    static final int EPERM = 1;
     static final int EIO = 5;
     static final int EINVAL = 22;
     static final int EPROTO = 71;

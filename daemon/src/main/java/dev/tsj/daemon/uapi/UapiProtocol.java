@@ -139,7 +139,7 @@ public final class UapiProtocol {
         return sb.toString();
     }
 
-    static String endpointText(InetSocketAddress ep) {
+    public static String endpointText(InetSocketAddress ep) {
         String host = dev.tsj.daemon.wg.Ipv6Text.of(ep.getAddress());
         return ep.getAddress() instanceof Inet6Address ? "[" + host + "]:" + ep.getPort() : host + ":" + ep.getPort();
     }
@@ -156,7 +156,7 @@ public final class UapiProtocol {
         String refusal = guard.check(lines);
         if (refusal != null) {
             LOG.warning("uapi: set refused: " + refusal);
-            return -UapiException.EINVAL;
+            return -UapiException.EPERM;
         }
         try {
             apply(req);

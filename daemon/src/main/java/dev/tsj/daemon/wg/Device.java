@@ -38,6 +38,8 @@ public final class Device implements AutoCloseable {
     volatile StaticIdentity identity;
     volatile CookieChecker cookieChecker;
     volatile UdpBind bind;
+    volatile PacketFilter filter = PacketFilter.ALLOW_ALL;
+    volatile InboundTap tap;
     private volatile int fwmark;
     private int listenPort;
 
@@ -252,6 +254,34 @@ public final class Device implements AutoCloseable {
         if (seconds > 0 && old == 0 && bind != null && identity != null) {
             handshakes.sendKeepalive(p);
         }
+    }
+
+    /** Installs a tap that sees decrypted packets first (null removes it). */
+    public void setInboundTap(InboundTap tap) {
+        this.tap = tap;
+    }
+
+    /**
+     * Sends a packet the daemon made itself (a ping) as if it had come from the TUN: to the
+     * peer that owns its destination, starting a handshake if needed. Returns false when no
+     * peer routes the destination.
+     */
+    public boolean sendLocal(byte[] packet) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(packet);
+        int version = IpPacket.version(b, 0, packet.length);
+        Peer p = version == 4 ? allowedIps.lookup4(IpPacket.dst4(b, 0))
+                : version == 6 ? allowedIps.lookup6(IpPacket.dst6Hi(b, 0), IpPacket.dst6Lo(b, 0)) : null;
+        if (p == null) {
+            return false;
+        }
+        p.stage(b, 0, packet.length);
+        handshakes.sendKeepalive(p); // flushes the staged queue, or handshakes first
+        return true;
+    }
+
+    /** Installs the packet filter (the policy the coordination server sends). */
+    public void setFilter(PacketFilter filter) {
+        this.filter = filter == null ? PacketFilter.ALLOW_ALL : filter;
     }
 
     public AllowedIps<Peer> allowedIps() {

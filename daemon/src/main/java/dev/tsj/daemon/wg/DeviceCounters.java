@@ -18,6 +18,12 @@ public final class DeviceCounters {
     final LongAdder droppedNoEndpoint = new LongAdder();
     /** Datagrams the kernel refused to send (no route, a firewall) or that could not be addressed. */
     final LongAdder droppedSendFailed = new LongAdder();
+    final LongAdder droppedByFilter = new LongAdder();
+
+    /** Packets from the tunnel the policy did not allow. */
+    public long droppedByFilter() {
+        return droppedByFilter.sum();
+    }
 
     /** Initiations and responses that reached the expensive Noise step. */
     public long handshakesProcessed() {

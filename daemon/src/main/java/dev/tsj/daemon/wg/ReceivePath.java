@@ -122,6 +122,14 @@ final class ReceivePath implements UdpBind.Sink {
             device.counters.droppedSourceNotAllowed.increment();
             return;
         }
+        InboundTap tap = device.tap;
+        if (tap != null && tap.consume(slot, off, total)) {
+            return;
+        }
+        if (!device.filter.allowInbound(slot, off, total)) {
+            device.counters.droppedByFilter.increment();
+            return;
+        }
         sizes[cursor] = total;
         cursor++;
         if (cursor == BATCH) {

@@ -102,6 +102,7 @@ final class SendPath {
             device.counters.droppedNoEndpoint.increment();
             return;
         }
+        device.filter.outbound(buf, off, len);
         Keypair kp = peer.current;
         long counter;
         if (kp == null || now - kp.created >= REJECT_AFTER_TIME || peer.hasStaged()

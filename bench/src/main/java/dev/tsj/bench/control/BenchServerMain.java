@@ -1,0 +1,27 @@
+package dev.tsj.bench.control;
+
+import dev.tsj.control.EventLog;
+import dev.tsj.control.core.TailnetConfig;
+import dev.tsj.control.server.ControlServer;
+import dev.tsj.control.server.ServerConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/**
+ * The control server in its own process for {@link ControlBench}, so that its memory is
+ * measured alone: prints {@code PORT <n>} once listening and runs until stdin closes.
+ */
+public final class BenchServerMain {
+    private BenchServerMain() {}
+
+    public static void main(String[] args) throws Exception {
+        ControlServer server = ControlServer.start(new ServerConfig(new InetSocketAddress("127.0.0.1", 0),
+                Path.of(args[0]), null, TailnetConfig.defaults()), EventLog.silent());
+        System.out.println("PORT " + server.address().getPort());
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // wait for the harness to close our stdin
+        }
+        server.close();
+    }
+}

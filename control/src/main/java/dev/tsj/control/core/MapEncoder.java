@@ -1,0 +1,89 @@
+package dev.tsj.control.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Writes map messages ({@code mapResponse} JSON, the shape of
+ * {@link dev.tsj.control.api.MapResponse}) as a list of byte segments that point into the
+ * shared, pre-serialised node views, so a 10,000-peer map costs no copying until the
+ * channel encrypts it.
+ */
+public final class MapEncoder {
+    private MapEncoder() {}
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static final byte[] COMMA = ascii(",");
+    private static final byte[] CLOSE_ARRAY_OBJECT = ascii("]}");
+    private static final byte[] CLOSE_ARRAY = ascii("]");
+    private static final byte[] CLOSE_OBJECT = ascii("}");
+
+    public static List<byte[]> full(MapSnapshot s) {
+        List<byte[]> out = new ArrayList<>(2 * s.peers().size() + 8);
+        out.add(ascii("{\"type\":\"mapResponse\",\"full\":true,\"keepAliveSeconds\":" + s.keepAliveSeconds()
+                + ",\"packetFilter\":"));
+        out.add(s.packetFilterJson());
+        out.add(ascii(",\"dns\":"));
+        out.add(s.dnsJson());
+        out.add(ascii(",\"self\":"));
+        out.add(s.self().json());
+        out.add(ascii(",\"peers\":["));
+        appendJoined(out, s.peers());
+        out.add(CLOSE_ARRAY_OBJECT);
+        return out;
+    }
+
+    /**
+     * A delta from the latest change per node (in log order). Returns null when it would
+     * say nothing.
+     */
+    public static List<byte[]> delta(long selfId, Collection<ChangeLog.Entry> latest) {
+        PeerView self = null;
+        List<PeerView> changed = new ArrayList<>();
+        StringBuilder removed = new StringBuilder();
+        for (ChangeLog.Entry e : latest) {
+            if (e.nodeId() == selfId) {
+                if (e.view() != null) {
+                    self = e.view();
+                }
+            } else if (e.view() != null) {
+                changed.add(e.view());
+            } else {
+                removed.append(removed.isEmpty() ? "" : ",").append(e.nodeId());
+            }
+        }
+        if (self == null && changed.isEmpty() && removed.isEmpty()) {
+            return null;
+        }
+        List<byte[]> out = new ArrayList<>(2 * changed.size() + 8);
+        out.add(ascii("{\"type\":\"mapResponse\",\"full\":false"));
+        if (self != null) {
+            out.add(ascii(",\"self\":"));
+            out.add(self.json());
+        }
+        if (!changed.isEmpty()) {
+            out.add(ascii(",\"peersChanged\":["));
+            appendJoined(out, changed);
+            out.add(CLOSE_ARRAY);
+        }
+        if (!removed.isEmpty()) {
+            out.add(ascii(",\"peersRemoved\":[" + removed + "]"));
+        }
+        out.add(CLOSE_OBJECT);
+        return out;
+    }
+
+    private static void appendJoined(List<byte[]> out, List<PeerView> views) {
+        for (int i = 0; i < views.size(); i++) {
+            if (i > 0) {
+                out.add(COMMA);
+            }
+            out.add(views.get(i).json());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tsj.control.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tsj.control.store.sqlite.SqliteStore;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void migratesOnceUsesWalAndKeepsDataAcrossReopen() throws Exception {
+        Path db = dir.resolve("t.db");
+        try (Store s = SqliteStore.open(db)) {
+            assertEquals(1, s.schemaVersion());
+            s.insertUser("alice", Instant.ofEpochMilli(1000));
+        }
+        try (Store s = SqliteStore.open(db)) {
+            assertEquals(1, s.schemaVersion());
+            assertEquals(List.of(new UserRow(1, "alice", Instant.ofEpochMilli(1000))), s.users());
+        }
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db); var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
+            assertTrue(rs.next());
+            assertEquals("wal", rs.getString(1));
+        }
+    }
+
+    @Test
+    void refusesADatabaseFromANewerTsj() throws Exception {
+        Path db = dir.resolve("t.db");
+        SqliteStore.open(db).close();
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            c.createStatement().execute("UPDATE schema_version SET version = 99");
+        }
+        StoreException e = assertThrows(StoreException.class, () -> SqliteStore.open(db));
+        assertTrue(e.getMessage().contains("newer than this tsj"), e.getMessage());
+    }
+
+    @Test
+    void aFailedTransactionLeavesNothingBehind() {
+        try (Store s = SqliteStore.open(dir.resolve("t.db"))) {
+            assertThrows(StoreException.class, () -> s.transaction(() -> {
+                s.insertUser("bob", Instant.now());
+                s.insertUser("bob", Instant.now());
+            }));
+            assertTrue(s.users().isEmpty());
+        }
+    }
+}

@@ -1,0 +1,414 @@
+package dev.tsj.daemon.node;
+
+import dev.tsj.control.api.Hostinfo;
+import dev.tsj.control.api.IpPrefix;
+import dev.tsj.control.api.MapRequest;
+import dev.tsj.control.api.MapUpdate;
+import dev.tsj.control.api.NetMap;
+import dev.tsj.control.api.Node;
+import dev.tsj.control.api.RegisterRequest;
+import dev.tsj.control.api.RegisterResponse;
+import dev.tsj.control.client.ControlClient;
+import dev.tsj.control.client.ControlException;
+import dev.tsj.control.client.MapSession;
+import dev.tsj.crypto.PrivateKey;
+import dev.tsj.daemon.filter.StatefulFilter;
+import dev.tsj.daemon.router.Router;
+import dev.tsj.daemon.wg.Device;
+import dev.tsj.daemon.wg.Prefix;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+
+/**
+ * A tailnet node: the WireGuard device driven by the coordination server. It registers
+ * with an auth key, holds the map session, turns each netmap into WireGuard peers and
+ * host routes, and keeps its state so that a restart (or a server outage) finds it where
+ * it was: the data plane keeps running on the last netmap.
+ */
+public final class TailnetNode implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TailnetNode.class.getName());
+    /** The tailnet's address ranges, routed into the tunnel whenever the node is up. */
+    static final List<String> TAILNET_RANGES = List.of("100.64.0.0/10", "fd7a:115c:a1e0::/48");
+
+    public enum BackendState { NoState, NeedsLogin, Stopped, Starting, Running }
+
+    private final Device device;
+    private final Router router;
+    private final StateStore store;
+    private final String interfaceName;
+    private final PingService pinger;
+    private final Object lock = new Object();
+
+    private NodeState state;
+    private ControlClient client;
+    private MapSession session;
+    private volatile NetMap netMap;
+    private StatefulFilter filter;
+    private volatile BackendState backend = BackendState.NoState;
+    private volatile String backendDetail = "";
+    private CompletableFuture<NetMap> firstMap = new CompletableFuture<>();
+
+    public TailnetNode(Device device, Router router, StateStore store, String interfaceName) {
+        this.device = device;
+        this.router = router;
+        this.store = store;
+        this.interfaceName = interfaceName;
+        this.pinger = new PingService(device);
+        device.setInboundTap(pinger);
+    }
+
+    /** Loads (or creates) the node's identity and, if it was up before, brings it back. */
+    public void start() throws IOException {
+        synchronized (lock) {
+            NodeState s = store.load();
+            if (s == null) {
+                s = new NodeState(NodeState.CURRENT_VERSION, PrivateKey.generate().toBase64(),
+                        PrivateKey.generate().toBase64(), Prefs.defaults(), null, null);
+                store.save(s);
+                LOG.info("new node identity created in " + store.describe());
+            }
+            state = s;
+            device.setPrivateKey(PrivateKey.fromBase64(s.nodeKey()));
+            if (s.registration() == null) {
+                backend = BackendState.NeedsLogin;
+                return;
+            }
+            if (!s.prefs().wantRunning()) {
+                backend = BackendState.Stopped;
+                return;
+            }
+            if (s.lastNetMap() != null) {
+                LOG.info("restoring the last netmap (" + s.lastNetMap().peers().size() + " peers) until the server answers");
+                applyNetMap(s.lastNetMap(), false);
+            }
+            openSession();
+        }
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** {@code tsj up}: registers if needed, brings the node up and waits for the first netmap. */
+    public StatusView.Up up(UpRequest req) throws NodeException {
+        CompletableFuture<NetMap> waitFor;
+        synchronized (lock) {
+            Prefs prefs = canonical(req.merge(state.prefs()));
+            boolean serverChanged = state.registration() != null && state.prefs().loginServer() != null
+                    && !state.prefs().loginServer().equals(prefs.loginServer());
+            if (serverChanged && req.authKey() == null) {
+                throw new NodeException(400, "this node is registered with " + state.prefs().loginServer()
+                        + "; to move it to " + prefs.loginServer() + ", pass --auth-key (or run tsj logout first)");
+            }
+            boolean mustRegister = state.registration() == null || req.authKey() != null || backend == BackendState.NeedsLogin;
+            if (mustRegister && req.authKey() == null) {
+                throw new NodeException(400, state.registration() == null
+                        ? "this node is not registered yet: pass --auth-key KEY (from tsj control authkeys create)"
+                        : "this node must log in again (" + backendDetail + "): pass --auth-key KEY");
+            }
+            closeSession();
+            client = newClient(prefs.loginServer());
+            if (mustRegister) {
+                try {
+                    RegisterResponse r = client.register(new RegisterRequest(device.publicKey(), req.authKey(), false, hostinfo(prefs)));
+                    state = state.withRegistration(r);
+                    LOG.info("registered as " + r.name() + " (" + r.addresses() + ") with " + prefs.loginServer());
+                } catch (ControlException e) {
+                    throw new NodeException(e.needsLogin() || e.code().name().startsWith("AUTH") ? 403 : 502, e.getMessage());
+                }
+            }
+            state = state.withPrefs(prefs);
+            save();
+            firstMap = new CompletableFuture<>();
+            waitFor = firstMap;
+            try {
+                openSession();
+            } catch (IOException e) {
+                throw new NodeException(502, e.getMessage());
+            }
+        }
+        try {
+            NetMap m = waitFor.get(req.timeoutMillis() > 0 ? req.timeoutMillis() : 30_000, TimeUnit.MILLISECONDS);
+            return new StatusView.Up(m.self().name(), addressesOf(m.self()), m.peers().size());
+        } catch (TimeoutException e) {
+            throw new NodeException(504, "timed out waiting for the control server's netmap (" + backendDetail
+                    + "); the node keeps trying in the background");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new NodeException(403, e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeException(500, "interrupted");
+        }
+    }
+
+    /** Validates {@code p} and returns it with routes in canonical text. */
+    private static Prefs canonical(Prefs p) throws NodeException {
+        validate(p);
+        List<String> routes = new ArrayList<>();
+        for (String r : p.advertiseRoutes()) {
+            String c = Prefix.parse(r).toString();
+            if (!routes.contains(c)) {
+                routes.add(c);
+            }
+        }
+        return new Prefs(p.loginServer(), p.hostname(), routes, p.acceptRoutes(), p.advertiseTags(),
+                p.snatSubnetRoutes(), p.wantRunning());
+    }
+
+    private static void validate(Prefs p) throws NodeException {
+        try {
+            URI u = URI.create(p.loginServer());
+            if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new NodeException(400, "invalid --login-server \"" + p.loginServer() + "\": expected http://HOST:PORT");
+        }
+        for (String r : p.advertiseRoutes()) {
+            try {
+                Prefix pr = Prefix.parseCanonical(r);
+                if (pr.isHost()) {
+                    throw new IllegalArgumentException("\"" + r + "\" is a single host; advertise a network such as "
+                            + Prefix.of(pr.address(), pr.ipv6() ? 64 : 24).masked());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new NodeException(400, "--advertise-routes: " + e.getMessage());
+            }
+        }
+        for (String t : p.advertiseTags()) {
+            if (!t.matches("tag:[A-Za-z0-9][A-Za-z0-9-]*")) {
+                throw new NodeException(400, "--advertise-tags: \"" + t + "\" is not a tag (tag:NAME)");
+            }
+        }
+    }
+
+    private ControlClient newClient(String loginServer) throws NodeException {
+        try {
+            return new ControlClient(URI.create(loginServer), PrivateKey.fromBase64(state.machineKey()));
+        } catch (ControlException e) {
+            throw new NodeException(502, e.getMessage());
+        }
+    }
+
+    private Hostinfo hostinfo(Prefs p) {
+        List<IpPrefix> routes = new ArrayList<>();
+        for (String r : p.advertiseRoutes()) {
+            routes.add(IpPrefix.parse(r));
+        }
+        String name = p.hostname() != null ? p.hostname() : HostIdentity.hostname();
+        return new Hostinfo(name, HostIdentity.os(), null, "tsj 0.1.0", routes, p.advertiseTags());
+    }
+
+    private void openSession() throws IOException {
+        if (client == null) {
+            try {
+                client = newClient(state.prefs().loginServer());
+            } catch (NodeException e) {
+                throw new IOException(e.getMessage());
+            }
+        }
+        backend = BackendState.Starting;
+        MapRequest req = new MapRequest(device.publicKey(), null,
+                HostIdentity.endpoints(device.listenPort(), interfaceName), hostinfo(state.prefs()));
+        session = client.openMapSession(req, new MapSession.Listener() {
+            @Override
+            public void onNetMap(NetMap map) {
+                applyNetMap(map, true);
+            }
+
+            @Override
+            public void onStateChange(MapSession.State s, String detail) {
+                onSessionState(s, detail);
+            }
+        });
+    }
+
+    private void onSessionState(MapSession.State s, String detail) {
+        backendDetail = detail == null ? "" : detail;
+        switch (s) {
+            case RECONNECTING -> LOG.warning("control server unreachable (" + detail + "); keeping the last netmap, retrying");
+            case NEEDS_LOGIN -> {
+                LOG.warning("control server says this node must log in again: " + detail);
+                backend = BackendState.NeedsLogin;
+                device.removeAllPeers();
+                firstMap.completeExceptionally(new IllegalStateException(detail));
+            }
+            case CONNECTED -> LOG.info("connected to the control server");
+            default -> { }
+        }
+    }
+
+    private void applyNetMap(NetMap map, boolean fresh) {
+        synchronized (lock) {
+            if (fresh && (session == null || !state.prefs().wantRunning())) {
+                return; // a late map after tsj down
+            }
+            netMap = map;
+            filter = filter == null ? StatefulFilter.of(map.packetFilter()) : filter.withRules(map.packetFilter());
+            device.setFilter(filter);
+            NetmapApplier.apply(device, map, localNetworks());
+            try {
+                router.apply(routerConfig(map));
+            } catch (IOException e) {
+                LOG.warning("configuring routes: " + e.getMessage());
+            }
+            backend = BackendState.Running;
+            if (fresh) {
+                state = state.withNetMap(map);
+                save();
+                firstMap.complete(map);
+            }
+        }
+    }
+
+    private Router.Config routerConfig(NetMap map) {
+        List<String> addrs = new ArrayList<>();
+        for (IpPrefix a : map.self().addresses()) {
+            addrs.add(a.toString());
+        }
+        Prefs prefs = state.prefs();
+        List<String> routes = new ArrayList<>(TAILNET_RANGES);
+        if (prefs.acceptRoutes()) {
+            // Other nodes' primary subnet routes; never our own (we reach those directly).
+            for (Node peer : map.peers()) {
+                for (IpPrefix r : peer.primaryRoutes()) {
+                    String text = Prefix.parse(r.toString()).toString();
+                    if (!prefs.advertiseRoutes().contains(text) && !routes.contains(text)) {
+                        routes.add(text);
+                    }
+                }
+            }
+        }
+        return new Router.Config(addrs, routes, prefs.advertiseRoutes(), prefs.snatSubnetRoutes());
+    }
+
+    private List<Prefix> localNetworks() {
+        List<Prefix> out = new ArrayList<>();
+        try {
+            for (var ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (ni.getName().equals(interfaceName)) {
+                    continue;
+                }
+                for (var ia : ni.getInterfaceAddresses()) {
+                    out.add(Prefix.of(ia.getAddress(), ia.getNetworkPrefixLength()).masked());
+                }
+            }
+        } catch (java.net.SocketException | RuntimeException ignored) {
+            // best effort: endpoint choice falls back to the first one
+        }
+        return out;
+    }
+
+    private void save() {
+        try {
+            store.save(state);
+        } catch (IOException e) {
+            LOG.warning("cannot save state to " + store.describe() + ": " + e.getMessage());
+        }
+    }
+
+    private void closeSession() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+
+    /** {@code tsj down}: disconnects, removes peers and routes, keeps the registration. */
+    public void down() {
+        synchronized (lock) {
+            closeSession();
+            device.removeAllPeers();
+            router.close();
+            netMap = null;
+            backend = state.registration() == null ? BackendState.NeedsLogin : BackendState.Stopped;
+            state = state.withPrefs(state.prefs().withWantRunning(false));
+            save();
+            LOG.info("down: disconnected from the tailnet (state kept)");
+        }
+    }
+
+    /** {@code tsj logout}: tells the server, then forgets the registration and the node key. */
+    public void logout() {
+        synchronized (lock) {
+            if (client != null && state.registration() != null) {
+                try {
+                    client.logout(device.publicKey());
+                } catch (ControlException e) {
+                    LOG.warning("logout: the server did not confirm (" + e.getMessage() + "); forgetting the node anyway");
+                }
+            }
+            down();
+            PrivateKey fresh = PrivateKey.generate();
+            state = new NodeState(NodeState.CURRENT_VERSION, state.machineKey(), fresh.toBase64(), state.prefs(), null, null);
+            device.setPrivateKey(fresh);
+            backend = BackendState.NeedsLogin;
+            save();
+            LOG.info("logged out");
+        }
+    }
+
+    /** Pings a peer (name or tailnet IP) through the tunnel. */
+    public StatusView.Pong ping(String target, long timeoutMillis) throws NodeException {
+        NetMap m = netMap;
+        if (m == null) {
+            throw new NodeException(409, "the node is not up (run tsj up)");
+        }
+        Node peer = StatusView.findPeer(m, target);
+        if (peer == null) {
+            throw new NodeException(404, "no peer named or addressed \"" + target + "\" in the tailnet");
+        }
+        boolean v6 = target.contains(":");
+        IpPrefix dst = v6 ? peer.ipv6() : peer.ipv4();
+        IpPrefix src = v6 ? m.self().ipv6() : m.self().ipv4();
+        if (dst == null || src == null) {
+            throw new NodeException(404, "peer " + peer.name() + " has no " + (v6 ? "IPv6" : "IPv4") + " address");
+        }
+        try {
+            long rtt = pinger.ping(src.address(), dst.address(), timeoutMillis);
+            var p = device.peer(peer.nodeKey());
+            String path = p != null && p.endpoint() != null ? dev.tsj.daemon.uapi.UapiProtocol.endpointText(p.endpoint()) : "";
+            return new StatusView.Pong(peer.name(), dev.tsj.daemon.wg.Ipv6Text.of(dst.address()), path, rtt / 1e6);
+        } catch (TimeoutException e) {
+            throw new NodeException(504, "no reply from " + peer.name() + " (" + dst.address().getHostAddress() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeException(500, "interrupted");
+        }
+    }
+
+    public StatusView status() {
+        return new StatusView(backend, backendDetail, netMap, device, router.problems());
+    }
+
+    public NetMap netMap() {
+        return netMap;
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closeSession();
+            router.close();
+        }
+    }
+
+    static List<String> addressesOf(Node n) {
+        List<String> out = new ArrayList<>();
+        for (IpPrefix a : n.addresses()) {
+            out.add(dev.tsj.daemon.wg.Ipv6Text.of(a.address()));
+        }
+        return out;
+    }
+
+    static InetAddress address(IpPrefix p) {
+        return p.address();
+    }
+}
