@@ -20,6 +20,12 @@ final class Report {
         samples.computeIfAbsent(pair, k -> new LinkedHashMap<>()).computeIfAbsent(load, k -> new ArrayList<>()).add(s);
     }
 
+    private final List<String> failures = new ArrayList<>();
+
+    void failure(String pair, String load) {
+        failures.add(pair + " " + load);
+    }
+
     void ping(String pair, double tunnelMicros, double vethMicros) {
         pingTunnel.computeIfAbsent(pair, k -> new ArrayList<>()).add(tunnelMicros);
         pingVeth.add(vethMicros);
@@ -70,6 +76,9 @@ final class Report {
         }
         out.append(String.format("%nping RTT (mean of %d, median over rounds): bare veth %.0f us%n", Ping.COUNT, median(pingVeth)));
         pingTunnel.forEach((pair, xs) -> out.append(String.format("  %-22s %.0f us%n", pair, median(xs))));
+        if (!failures.isEmpty()) {
+            out.append("\nfailed runs (left out of the medians): ").append(String.join(", ", failures)).append('\n');
+        }
         if (!peakRss.isEmpty()) {
             out.append("\ntsjd peak RSS (VmHWM, max over rounds and ends):\n");
             peakRss.forEach((pair, mib) -> out.append(String.format("  %-22s %.0f MiB%n", pair, mib)));
