@@ -66,7 +66,6 @@ public final class StandaloneDaemon implements AutoCloseable {
     public void close() {
         uapi.close();
         device.close(); // closes the TUN fd: the kernel removes the interface
-        // Shows whether the segmentation offloads engaged: super-packets are TSO reads and GRO writes.
-        LOG.info("interface " + tun.name() + " removed; " + tun.stats());
+        LOG.info("interface " + tun.name() + " removed");
     }
 }

@@ -21,7 +21,9 @@ sealed interface Implementation {
 
         @Override
         public List<String> command(String ifname, int port) {
-            List<String> c = new ArrayList<>(List.of(launcher.toString(), "daemon", "--tun", ifname, "--port", Integer.toString(port)));
+            // Its own LocalAPI socket and no state file: the two ends share one filesystem.
+            List<String> c = new ArrayList<>(List.of(launcher.toString(), "daemon", "--tun", ifname, "--port", Integer.toString(port),
+                    "--socket", "/tmp/tsj-e2e/tsjd-" + ifname + ".sock", "--state", "mem:"));
             c.addAll(extraArgs);
             return c;
         }
