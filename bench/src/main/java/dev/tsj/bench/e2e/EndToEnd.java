@@ -23,7 +23,11 @@ public final class EndToEnd {
               --wireguard-go PATH   wireguard-go binary to compare with (default /usr/bin/wireguard-go)
               --wg-label NAME       its name in the table (default wg-go)
               --tsj-args ARGS       extra arguments for tsj daemon, e.g. --no-offloads
-              --pairs LIST          comma-separated of tsj-tsj, wg-wg, tsj-wg, wg-tsj (default tsj-tsj,wg-wg,tsj-wg)
+              --variant NAME=OPTS   another tsj end named NAME, run with these extra JVM options
+                                    (TSJ_JAVA_OPTS), e.g. --variant par=-Dtsj.crypto.workers=2
+              --pairs LIST          comma-separated pairs of ends: tsj, wg or a variant's NAME
+                                    (default tsj-tsj,wg-wg,tsj-wg)
+              --loads LIST          which loads: tcp-1, tcp-4, udp (default all three)
               --logs DIR            where daemon logs go (default /tmp/tsj-e2e)
             """;
 
@@ -44,6 +48,8 @@ public final class EndToEnd {
         String wgLabel = "wg-go";
         List<String> tsjArgs = List.of();
         List<String> pairs = List.of("tsj-tsj", "wg-wg", "tsj-wg");
+        java.util.Map<String, String> variants = new java.util.LinkedHashMap<>();
+        List<String> loadNames = List.of("tcp-1", "tcp-4", "udp");
         Path logs = Path.of("/tmp/tsj-e2e");
         Path launcher = Path.of(System.getProperty("tsj.launcher", "./tsj")).toAbsolutePath();
         for (int i = 0; i < args.length; i++) {
@@ -64,6 +70,14 @@ public final class EndToEnd {
                 case "--wg-label" -> wgLabel = v;
                 case "--tsj-args" -> tsjArgs = List.of(v.trim().split("\\s+"));
                 case "--pairs" -> pairs = List.of(v.split(","));
+                case "--loads" -> loadNames = List.of(v.split(","));
+                case "--variant" -> {
+                    int eq = v.indexOf('=');
+                    if (eq <= 0 || v.substring(0, eq).matches(".*[^a-z0-9].*") || v.startsWith("tsj=") || v.startsWith("wg=")) {
+                        throw new HarnessException("--variant wants NAME=JVM-OPTIONS with a new lower-case NAME");
+                    }
+                    variants.put(v.substring(0, eq), v.substring(eq + 1));
+                }
                 case "--logs" -> logs = Path.of(v);
                 default -> throw new HarnessException("unknown option " + a + " (see --help)");
             }
@@ -71,7 +85,12 @@ public final class EndToEnd {
         if (!Files.isExecutable(wgBinary)) {
             throw new HarnessException("wireguard-go not found at " + wgBinary + " (apt-get install wireguard-go, or --wireguard-go PATH)");
         }
-        Implementation tsj = new Implementation.Tsj(launcher, tsjArgs);
+        Implementation tsj = new Implementation.Tsj(launcher, tsjArgs, "tsj", "");
+        java.util.Map<String, Implementation> named = new java.util.HashMap<>();
+        named.put("tsj", tsj);
+        for (var e : variants.entrySet()) {
+            named.put(e.getKey(), new Implementation.Tsj(launcher, tsjArgs, e.getKey(), e.getValue()));
+        }
         Implementation wg = new Implementation.WireguardGo(wgBinary, wgLabel);
         List<Implementation[]> pairList = new ArrayList<>();
         for (String p : pairs) {
@@ -79,10 +98,14 @@ public final class EndToEnd {
             if (ends.length != 2) {
                 throw new HarnessException("pair '" + p + "' is not NAME-NAME");
             }
-            pairList.add(new Implementation[] {pick(ends[0], tsj, wg), pick(ends[1], tsj, wg)});
+            pairList.add(new Implementation[] {pick(ends[0], named, wg), pick(ends[1], named, wg)});
         }
-        List<Iperf.Load> loads = List.of(new Iperf.Load("tcp-1", 1, null), new Iperf.Load("tcp-4", 4, null),
-                new Iperf.Load("udp-" + udpRate, 1, udpRate));
+        List<String> wanted = loadNames;
+        List<Iperf.Load> loads = java.util.stream.Stream.of(new Iperf.Load("tcp-1", 1, null), new Iperf.Load("tcp-4", 4, null),
+                new Iperf.Load("udp-" + udpRate, 1, udpRate)).filter(l -> wanted.stream().anyMatch(w -> l.name().startsWith(w))).toList();
+        if (loads.isEmpty()) {
+            throw new HarnessException("--loads names none of tcp-1, tcp-4, udp");
+        }
         try {
             Files.createDirectories(logs);
         } catch (IOException e) {
@@ -146,12 +169,15 @@ public final class EndToEnd {
         }
     }
 
-    private static Implementation pick(String end, Implementation tsj, Implementation wg) {
-        return switch (end) {
-            case "tsj" -> tsj;
-            case "wg" -> wg;
-            default -> throw new HarnessException("unknown end '" + end + "': use tsj or wg");
-        };
+    private static Implementation pick(String end, java.util.Map<String, Implementation> named, Implementation wg) {
+        if (end.equals("wg")) {
+            return wg;
+        }
+        Implementation i = named.get(end);
+        if (i == null) {
+            throw new HarnessException("unknown end '" + end + "': use tsj, wg or a --variant name");
+        }
+        return i;
     }
 
     private static int positive(String option, String v) {

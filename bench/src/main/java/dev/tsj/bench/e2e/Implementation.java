@@ -12,11 +12,25 @@ sealed interface Implementation {
     /** The command that runs it in the foreground as interface {@code ifname} on UDP {@code port}. */
     List<String> command(String ifname, int port);
 
-    /** tsjd through the launcher, so it runs with the launcher's server JVM flags. */
-    record Tsj(Path launcher, List<String> extraArgs) implements Implementation {
+    /** Extra environment for that command. */
+    default java.util.Map<String, String> environment() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * tsjd through the launcher, so it runs with the launcher's server JVM flags; a variant
+     * ({@code name} other than "tsj") adds JVM options through TSJ_JAVA_OPTS, so two builds
+     * of an idea can alternate in one run.
+     */
+    record Tsj(Path launcher, List<String> extraArgs, String name, String javaOpts) implements Implementation {
         @Override
         public String label() {
-            return extraArgs.isEmpty() ? "tsj" : "tsj" + String.join("", extraArgs).replace("--", "+");
+            return extraArgs.isEmpty() ? name : name + String.join("", extraArgs).replace("--", "+");
+        }
+
+        @Override
+        public java.util.Map<String, String> environment() {
+            return javaOpts.isEmpty() ? java.util.Map.of() : java.util.Map.of("TSJ_JAVA_OPTS", javaOpts);
         }
 
         @Override

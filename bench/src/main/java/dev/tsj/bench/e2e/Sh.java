@@ -53,8 +53,14 @@ final class Sh {
 
     /** Starts a long-running process with its output going to {@code log}. */
     static Process start(java.nio.file.Path log, List<String> cmd) {
+        return start(log, cmd, java.util.Map.of());
+    }
+
+    static Process start(java.nio.file.Path log, List<String> cmd, java.util.Map<String, String> env) {
         try {
-            return new ProcessBuilder(cmd).redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().putAll(env);
+            return pb.redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new HarnessException("cannot start " + cmd.getFirst() + ": " + e.getMessage());

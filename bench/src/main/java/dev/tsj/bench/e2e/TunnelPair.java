@@ -87,7 +87,7 @@ final class TunnelPair implements AutoCloseable {
         }
         List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", ns));
         cmd.addAll(impl.command(ifname, port));
-        return Sh.start(log, cmd);
+        return Sh.start(log, cmd, impl.environment());
     }
 
     private static void awaitSocket(String ifname, Process p) {
