@@ -19,6 +19,8 @@ public final class EndToEnd {
             usage: bench/run-e2e [options]   (root; needs ip, wg, iperf3, ping, wireguard-go)
               --rounds N            rounds; every pair runs once per round (default 3)
               --time S              seconds per iperf3 run after a 1 s omitted warm-up (default 8)
+              --warmup S            seconds of TCP through each new pair before measuring, not
+                                    counted (default 5: tsjd's JIT compiles the packet path)
               --udp-rate R          UDP offered load, iperf3 -b syntax (default 500M)
               --wireguard-go PATH   wireguard-go binary to compare with (default /usr/bin/wireguard-go)
               --wg-label NAME       its name in the table (default wg-go)
@@ -43,6 +45,7 @@ public final class EndToEnd {
     static int run(String[] args) {
         int rounds = 3;
         int seconds = 8;
+        int warmup = 5;
         String udpRate = "500M";
         Path wgBinary = Path.of("/usr/bin/wireguard-go");
         String wgLabel = "wg-go";
@@ -65,6 +68,7 @@ public final class EndToEnd {
             switch (a) {
                 case "--rounds" -> rounds = positive(a, v);
                 case "--time" -> seconds = positive(a, v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--udp-rate" -> udpRate = v;
                 case "--wireguard-go" -> wgBinary = Path.of(v).toAbsolutePath();
                 case "--wg-label" -> wgLabel = v;
@@ -122,7 +126,7 @@ public final class EndToEnd {
                     if (pair[0] == tsj && pair[1] == tsj) tsjPair = name;
                     if (pair[0] == wg && pair[1] == wg) refPair = name;
                     System.err.printf("round %d/%d: %s%n", round, rounds, name);
-                    runPair(pair, name, loads, seconds, logs, report);
+                    runPair(pair, name, loads, seconds, warmup, logs, report);
                 }
             }
         } catch (IOException e) {
@@ -134,10 +138,18 @@ public final class EndToEnd {
         return 0;
     }
 
-    private static void runPair(Implementation[] pair, String name, List<Iperf.Load> loads, int seconds, Path logs, Report report) throws IOException {
+    private static void runPair(Implementation[] pair, String name, List<Iperf.Load> loads, int seconds, int warmup, Path logs,
+                                Report report) throws IOException {
         try (TunnelPair tunnel = TunnelPair.start(pair[0], pair[1], logs)) {
             Process server = Iperf.server(logs.resolve("iperf3-server.log"));
             try {
+                if (warmup > 0) {
+                    try {
+                        Iperf.run(new Iperf.Load("warm-up", 1, null), warmup);
+                    } catch (HarnessException e) {
+                        System.err.println("  warm-up failed: " + e.getMessage());
+                    }
+                }
                 for (Iperf.Load load : loads) {
                     double cpu0 = tunnel.cpuSeconds();
                     Iperf.Outcome o;
