@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -31,7 +30,7 @@ final class DirectUdpBatch implements UdpBind.Batch {
     private final int fd;
     private final boolean ipv6Socket;
     private final UdpSegmentation segmentation;
-    private final BooleanSupplier closed;
+    private final SendGuard guard;
     private final DeviceCounters counters;
     private final int maxMessages;
 
@@ -59,11 +58,11 @@ final class DirectUdpBatch implements UdpBind.Batch {
     private int cachedNameLen;
 
     DirectUdpBatch(int fd, boolean ipv6Socket, UdpSegmentation segmentation, int maxMessages, int stagingBytes,
-                   BooleanSupplier closed, DeviceCounters counters) {
+                   SendGuard guard, DeviceCounters counters) {
         this.fd = fd;
         this.ipv6Socket = ipv6Socket;
         this.segmentation = segmentation;
-        this.closed = closed;
+        this.guard = guard;
         this.counters = counters;
         this.maxMessages = maxMessages;
         data = ByteBuffer.allocateDirect(stagingBytes);
@@ -124,6 +123,18 @@ final class DirectUdpBatch implements UdpBind.Batch {
 
     @Override
     public void send() {
+        if (!guard.enter()) {
+            clear(); // the socket is closing: nothing more goes out on its descriptor
+            return;
+        }
+        try {
+            sendRuns();
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private void sendRuns() {
         int first = 0;
         int count = 0;
         for (int r = 0; r < runs; r++) {
@@ -133,7 +144,7 @@ final class DirectUdpBatch implements UdpBind.Batch {
                 counters.droppedSendFailed.increment();
             }
         }
-        while (first < count && !closed.getAsBoolean()) {
+        while (first < count && !guard.closed()) {
             int sent = sendmmsg(fd, metaAddress + (long) first * MMSGHDR_SIZE, count - first, 0);
             if (sent > 0) {
                 first += sent;

@@ -55,6 +55,7 @@ public final class NettyUdpBind implements UdpBind {
     private final UdpSegmentation segmentation;
 
     private final DeviceCounters counters;
+    private final SendGuard sendGuard = new SendGuard();
 
     private NettyUdpBind(EventLoopGroup group, Channel channel, boolean epoll, DeviceCounters counters) {
         this.counters = counters;
@@ -167,7 +168,7 @@ public final class NettyUdpBind implements UdpBind {
         }
         int fd = ((UnixChannel) channel).fd().intValue();
         return new DirectUdpBatch(fd, ipv6Socket(fd), segmentation, maxPackets, maxPackets * maxPacketBytes,
-                () -> !channel.isOpen(), counters);
+                sendGuard, counters);
     }
 
     private static boolean ipv6Socket(int fd) {
@@ -207,6 +208,7 @@ public final class NettyUdpBind implements UdpBind {
 
     @Override
     public void close() {
+        sendGuard.closeAndDrain(); // direct senders leave the descriptor before Netty closes it
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
     }

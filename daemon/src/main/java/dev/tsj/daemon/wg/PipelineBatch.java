@@ -9,6 +9,7 @@ import java.util.concurrent.locks.LockSupport;
  * Reused for the life of its path: ownership passes with the queues, never shared.
  */
 abstract class PipelineBatch implements CryptoWorkers.Job {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(PipelineBatch.class.getName());
     /** Spins before parking: a batch is usually tens of microseconds from done. */
     private static final int SPINS = 200;
 
@@ -75,7 +76,12 @@ abstract class PipelineBatch implements CryptoWorkers.Job {
             if (!b.awaitDone()) {
                 return;
             }
-            output.accept(b);
+            try {
+                output.accept(b); // returns the batch to its pool whatever happens
+            } catch (RuntimeException e) {
+                // One bad batch must not stop the path: without this thread no batch comes back.
+                LOG.warning(Thread.currentThread().getName() + ": " + e);
+            }
         }
     }
 }
