@@ -45,16 +45,24 @@ public final class Device implements AutoCloseable {
 
     final HandshakeEngine handshakes;
     private final ReceivePath receivePath;
+    /** Seal and open in parallel; null when one thread per direction does it (see {@link CryptoWorkers#configuredCount}). */
+    private final CryptoWorkers workers;
     private SendPath sendPath;
     private ScheduledExecutorService ticker;
     private volatile boolean closed;
 
     public Device(PacketDevice tun, Clock clock) {
+        this(tun, clock, CryptoWorkers.configuredCount());
+    }
+
+    /** With {@code cryptoWorkers} threads sealing and opening in parallel (0: one thread per direction). */
+    public Device(PacketDevice tun, Clock clock, int cryptoWorkers) {
         this.tun = tun;
         this.clock = clock;
         this.mtu = tun.mtu();
         this.handshakes = new HandshakeEngine(this);
-        this.receivePath = new ReceivePath(this);
+        this.workers = cryptoWorkers > 0 ? new CryptoWorkers(cryptoWorkers, SendPath.BATCHES + ReceivePath.BATCHES) : null;
+        this.receivePath = new ReceivePath(this, workers);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -64,7 +72,7 @@ public final class Device implements AutoCloseable {
         if (sendPath != null) {
             return;
         }
-        sendPath = new SendPath(this);
+        sendPath = new SendPath(this, workers);
         sendPath.start();
         if (!manualTicks) {
             ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -113,8 +121,16 @@ public final class Device implements AutoCloseable {
         } catch (IOException e) {
             LOG.fine("closing packet device: " + e.getMessage());
         }
+        if (tun instanceof dev.tsj.tun.linux.LinuxTun linux) {
+            // Shows whether the segmentation offloads engaged: super-packets are TSO reads and GRO writes.
+            LOG.info(linux.name() + " offloads " + linux.offloads() + ": " + linux.stats());
+        }
         if (sendPath != null) {
             sendPath.join();
+        }
+        receivePath.close();
+        if (workers != null) {
+            workers.close();
         }
         for (Peer p : peers.values()) {
             zeroKeys(p);
@@ -175,7 +191,7 @@ public final class Device implements AutoCloseable {
             old.close();
             bind = null;
         }
-        UdpBind b = NettyUdpBind.open(port, receivePath);
+        UdpBind b = NettyUdpBind.open(port, receivePath, counters);
         if (fwmark != 0) {
             b.setFwmark(fwmark);
         }

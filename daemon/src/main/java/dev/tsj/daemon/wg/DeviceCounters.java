@@ -16,6 +16,8 @@ public final class DeviceCounters {
     final LongAdder droppedSourceNotAllowed = new LongAdder();
     final LongAdder droppedNoPeer = new LongAdder();
     final LongAdder droppedNoEndpoint = new LongAdder();
+    /** Datagrams the kernel refused to send (no route, a firewall) or that could not be addressed. */
+    final LongAdder droppedSendFailed = new LongAdder();
     final LongAdder droppedByFilter = new LongAdder();
 
     /** Packets from the tunnel the policy did not allow. */
@@ -62,5 +64,9 @@ public final class DeviceCounters {
 
     public long droppedNoPeer() {
         return droppedNoPeer.sum();
+    }
+
+    public long droppedSendFailed() {
+        return droppedSendFailed.sum();
     }
 }

@@ -18,11 +18,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.logging.Logger;
 
@@ -35,20 +34,44 @@ public final class NettyUdpBind implements UdpBind {
     /** Datagrams per recvmmsg call. */
     static final int RECEIVE_BATCH = 64;
     static final int MAX_DATAGRAM = 65535;
+    /** A receive buffer for one datagram when the kernel does not coalesce (no GRO). */
+    private static final int SINGLE_MESSAGE = 2048;
+    /** With GRO one message can be a 64 KiB run of datagrams. */
+    private static final int GRO_MESSAGE = 65536;
+    /** recvmsg calls per wakeup with GRO before the batch ends and goes to the TUN. */
+    private static final int GRO_READS_PER_WAKEUP = 16;
+    /**
+     * UDP segmentation offloads (GSO on send, GRO on receive) where the kernel has them;
+     * {@code -Dtsj.udp.offloads=false} turns both off (for comparisons, or a broken kernel).
+     */
+    /** The data path sends from its own thread; {@code -Dtsj.udp.directSend=false} routes it through Netty's event loop. */
+    static final boolean DIRECT_SEND = !"false".equals(System.getProperty("tsj.udp.directSend"));
+    static final boolean OFFLOADS = !"false".equals(System.getProperty("tsj.udp.offloads"));
     private static final IntegerUnixChannelOption SO_MARK = new IntegerUnixChannelOption("SO_MARK", 1, 36);
 
     private final EventLoopGroup group;
     private final Channel channel;
     private final boolean epoll;
+    private final UdpSegmentation segmentation;
 
-    private NettyUdpBind(EventLoopGroup group, Channel channel, boolean epoll) {
+    private final DeviceCounters counters;
+    private final SendGuard sendGuard = new SendGuard();
+
+    private NettyUdpBind(EventLoopGroup group, Channel channel, boolean epoll, DeviceCounters counters) {
+        this.counters = counters;
         this.group = group;
         this.channel = channel;
         this.epoll = epoll;
+        this.segmentation = new UdpSegmentation(OFFLOADS && epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported());
     }
 
     /** Binds port {@code port} (0 = any) on all addresses and starts delivering to {@code sink}. */
     public static NettyUdpBind open(int port, Sink sink) throws IOException {
+        return open(port, sink, new DeviceCounters());
+    }
+
+    /** As {@link #open(int, Sink)}, counting datagrams the kernel refuses in {@code counters}. */
+    public static NettyUdpBind open(int port, Sink sink, DeviceCounters counters) throws IOException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         ThreadFactory tf = r -> {
@@ -62,19 +85,42 @@ public final class NettyUdpBind implements UdpBind {
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .handler(new Inbound(sink));
-        if (epoll) {
-            // Without a payload size and a buffer that holds several datagrams Netty never
-            // uses recvmmsg: one syscall per packet.
-            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 2048)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048 * RECEIVE_BATCH));
-        }
         try {
             Channel ch = b.bind(new InetSocketAddress(port)).sync().channel();
-            return new NettyUdpBind(group, ch, epoll);
+            if (epoll) {
+                sizeReceiveBatches(ch);
+            }
+            return new NettyUdpBind(group, ch, epoll, counters);
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
             throw new IOException("cannot listen on UDP port " + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Asks for UDP GRO and sizes reads for what arrives. With GRO the kernel hands over a
+     * run of a flow's datagrams as one message (up to 64 KiB) with its segment size, which
+     * Netty splits again; only its recvmsg path reads that segment size (its recvmmsg path
+     * would deliver the run as one datagram), so reads are one message each, several per
+     * wakeup. Without GRO, recvmmsg batches of single datagrams: that needs a payload size
+     * and a buffer holding several, or Netty makes one system call per packet.
+     */
+    private static void sizeReceiveBatches(Channel ch) {
+        boolean gro = false;
+        try {
+            gro = OFFLOADS && ch.config().setOption(EpollChannelOption.UDP_GRO, true) && ch.config().getOption(EpollChannelOption.UDP_GRO);
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "UDP GRO unavailable: " + e.getMessage());
+        }
+        if (gro) {
+            ch.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0);
+            ch.config().setOption(ChannelOption.RCVBUF_ALLOCATOR,
+                    new FixedRecvByteBufAllocator(GRO_MESSAGE).maxMessagesPerRead(GRO_READS_PER_WAKEUP));
+        } else {
+            ch.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SINGLE_MESSAGE);
+            ch.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(SINGLE_MESSAGE * RECEIVE_BATCH));
+        }
+        LOG.fine("UDP receive: GRO " + (gro ? "on" : "off"));
     }
 
     private static final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -109,40 +155,30 @@ public final class NettyUdpBind implements UdpBind {
         }
     }
 
-    private final class NettyBatch implements Batch {
-        private final List<DatagramPacket> packets = new ArrayList<>(64);
-
-        @Override
-        public void add(InetSocketAddress to, ByteBuffer data, int offset, int length) {
-            ByteBuf buf = channel.alloc().directBuffer(length);
-            buf.writeBytes(data.duplicate().clear().position(offset).limit(offset + length));
-            packets.add(new DatagramPacket(buf, to));
-        }
-
-        @Override
-        public int size() {
-            return packets.size();
-        }
-
-        @Override
-        public void send() {
-            if (packets.isEmpty()) {
-                return;
-            }
-            DatagramPacket[] out = packets.toArray(new DatagramPacket[0]);
-            packets.clear();
-            channel.eventLoop().execute(() -> {
-                for (DatagramPacket p : out) {
-                    channel.write(p, channel.voidPromise());
-                }
-                channel.flush();
-            });
-        }
-    }
-
     @Override
     public Batch newBatch() {
-        return new NettyBatch();
+        return new UdpSegmentBatch(channel, segmentation);
+    }
+
+    /** On epoll, a batch that sends from the calling thread ({@link DirectUdpBatch}); else through the event loop. */
+    @Override
+    public Batch newBatch(int maxPackets, int maxPacketBytes) {
+        if (!epoll || !DIRECT_SEND || !SocketCalls.available()) {
+            return newBatch();
+        }
+        int fd = ((UnixChannel) channel).fd().intValue();
+        return new DirectUdpBatch(fd, ipv6Socket(fd), segmentation, maxPackets, maxPackets * maxPacketBytes,
+                sendGuard, counters);
+    }
+
+    private static boolean ipv6Socket(int fd) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.nativeOrder());
+        b.putInt(4, 4);
+        long a = SocketCalls.address(b);
+        if (SocketCalls.getsockopt(fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_DOMAIN, a, a + 4) != 0) {
+            return true; // Netty opens dual-stack IPv6 sockets wherever IPv6 exists
+        }
+        return b.getInt(0) == SocketCalls.AF_INET6;
     }
 
     @Override
@@ -172,6 +208,7 @@ public final class NettyUdpBind implements UdpBind {
 
     @Override
     public void close() {
+        sendGuard.closeAndDrain(); // direct senders leave the descriptor before Netty closes it
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
     }

@@ -3,79 +3,123 @@ package dev.tsj.daemon.wg;
 import static dev.tsj.crypto.WireGuardSpec.*;
 
 import dev.tsj.crypto.ChaChaPoly;
-import dev.tsj.crypto.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.logging.Logger;
 
 /**
  * Outbound: reads batches of packets from the packet device into buffers with 16 bytes
- * of headroom, picks each packet's peer by destination (cryptokey routing), seals it in
- * place with the next nonce of the peer's current keys and hands the batch to UDP.
+ * of headroom, picks each packet's peer by destination (cryptokey routing) and the next
+ * nonce of the peer's current keys, seals the packets in place and hands them to UDP.
  * Packets for a peer without a session are staged and a handshake is requested.
+ *
+ * <p>With crypto workers, the reader ({@code wg-send}) only routes and numbers packets;
+ * workers seal whole batches in parallel, and the output thread ({@code wg-send-out})
+ * sends them in reading order. Without workers one thread does it all, batch by batch.
  */
 final class SendPath {
     private static final Logger LOG = Logger.getLogger(SendPath.class.getName());
+    /** Batches per path: enough to keep two workers and the output thread busy. */
+    static final int BATCHES = 4;
 
     private final Device device;
-    private final Thread thread;
+    private final CryptoWorkers workers;
+    private final Thread reader;
+    private final Thread output;
+    private final ArrayBlockingQueue<OutboundBatch> free = new ArrayBlockingQueue<>(BATCHES);
+    private final ArrayBlockingQueue<OutboundBatch> inOrder = new ArrayBlockingQueue<>(BATCHES);
+    private final int batchSize;
+    private final int capacity;
 
-    SendPath(Device device) {
+    // Owned by whichever thread transmits (the output thread, or the reader without workers).
+    private UdpBind batchBind;
+    private UdpBind.Batch udp;
+
+    SendPath(Device device, CryptoWorkers workers) {
         this.device = device;
-        this.thread = new Thread(this::run, "wg-send");
-        thread.setDaemon(true);
+        this.workers = workers;
+        batchSize = device.tun.batchSize();
+        capacity = MESSAGE_TRANSPORT_HEADER_SIZE + Math.max(device.mtu, 1280) + 2 * AEAD_TAG_SIZE;
+        int batches = workers == null ? 1 : BATCHES;
+        for (int i = 0; i < batches; i++) {
+            free.add(new OutboundBatch(batchSize, capacity, device.mtu));
+        }
+        reader = new Thread(this::read, "wg-send");
+        reader.setDaemon(true);
+        output = workers == null ? null : new Thread(() -> PipelineBatch.drainInOrder(inOrder, device::isClosed, this::transmit), "wg-send-out");
+        if (output != null) {
+            output.setDaemon(true);
+        }
     }
 
     void start() {
-        thread.start();
+        reader.start();
+        if (output != null) {
+            output.start();
+        }
     }
 
     void join() {
         try {
-            thread.join(2000);
+            reader.join(2000);
+            if (output != null) {
+                output.interrupt();
+                output.join(2000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void run() {
-        int batchSize = device.tun.batchSize();
-        int capacity = MESSAGE_TRANSPORT_HEADER_SIZE + Math.max(device.mtu, 1280) + 2 * AEAD_TAG_SIZE;
-        ByteBuffer[] bufs = new ByteBuffer[batchSize];
-        int[] sizes = new int[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            bufs[i] = ByteBuffer.allocate(capacity);
-        }
-        ChaChaPoly aead = ChaChaPoly.forThread();
+    private void read() {
+        ChaChaPoly aead = workers == null ? ChaChaPoly.forThread() : null;
         while (!device.isClosed()) {
+            OutboundBatch b;
+            try {
+                b = free.take();
+            } catch (InterruptedException e) {
+                return;
+            }
             int n;
             try {
-                n = device.tun.read(bufs, sizes, MESSAGE_TRANSPORT_HEADER_SIZE);
+                n = device.tun.read(b.bufs, b.sizes, MESSAGE_TRANSPORT_HEADER_SIZE);
             } catch (ClosedChannelException closed) {
                 return;
             } catch (IOException e) {
+                free.add(b);
                 if (device.isClosed()) {
                     return;
                 }
                 LOG.warning("reading from " + device.tun.name() + ": " + e.getMessage());
                 continue;
             }
-            UdpBind bind = device.bind;
-            if (bind == null || device.identity == null) {
+            b.count = n;
+            if (device.bind == null || device.identity == null) {
+                b.count = 0;
+            }
+            long now = device.clock.nanoTime();
+            for (int i = 0; i < b.count; i++) {
+                route(b, i, now);
+            }
+            b.reset();
+            if (workers == null) {
+                b.run(aead);
+                transmit(b);
                 continue;
             }
-            UdpBind.Batch batch = bind.newBatch();
-            long now = device.clock.nanoTime();
-            for (int i = 0; i < n; i++) {
-                send(aead, bufs[i], sizes[i], batch, now);
-            }
-            batch.send();
+            inOrder.add(b); // never full: it holds at most the batches there are
+            workers.submit(b);
         }
     }
 
-    private void send(ChaChaPoly aead, ByteBuffer buf, int len, UdpBind.Batch batch, long now) {
+    /** Decides packet {@code i}'s peer, keys and nonce, or stages or drops it. */
+    private void route(OutboundBatch b, int i, long now) {
+        b.keypairs[i] = null;
+        ByteBuffer buf = b.bufs[i];
+        int len = b.sizes[i];
         int off = MESSAGE_TRANSPORT_HEADER_SIZE;
         int version = IpPacket.version(buf, off, len);
         Peer peer;
@@ -110,13 +154,43 @@ final class SendPath {
             }
             return;
         }
-        int sealed = Transport.seal(aead, kp.sendKey(), kp.remoteIndex, counter, buf, 0, len, device.mtu);
-        batch.add(to, buf, 0, sealed);
-        peer.txBytes.addAndGet(sealed);
-        PeerTimers t = peer.timers;
-        t.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveSeconds());
-        t.anyAuthenticatedPacketSent();
-        t.dataSent(now);
-        device.handshakes.keepKeyFreshSending(peer, kp, now);
+        b.keypairs[i] = kp;
+        b.counters[i] = counter;
+        b.endpoints[i] = to;
+    }
+
+    /** Sends a sealed batch, updates the peers' timers, and returns the batch to the pool. */
+    private void transmit(OutboundBatch b) {
+        try {
+            UdpBind bind = device.bind;
+            if (bind == null) {
+                return;
+            }
+            if (bind != batchBind) {
+                udp = bind.newBatch(batchSize, capacity);
+                batchBind = bind;
+            }
+            udp.expect(b.count);
+            long now = device.clock.nanoTime();
+            for (int i = 0; i < b.count; i++) {
+                int sealed = b.sealed[i];
+                if (sealed < 0) {
+                    continue;
+                }
+                Keypair kp = b.keypairs[i];
+                Peer peer = kp.peer;
+                udp.add(b.endpoints[i], b.bufs[i], 0, sealed);
+                peer.txBytes.addAndGet(sealed);
+                PeerTimers t = peer.timers;
+                t.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveSeconds());
+                t.anyAuthenticatedPacketSent();
+                t.dataSent(now);
+                device.handshakes.keepKeyFreshSending(peer, kp, now);
+            }
+            udp.send();
+        } finally {
+            b.clear();
+            free.add(b);
+        }
     }
 }

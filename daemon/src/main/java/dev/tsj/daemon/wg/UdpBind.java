@@ -25,6 +25,9 @@ public interface UdpBind extends AutoCloseable {
 
     /** Outgoing datagrams gathered by one thread; {@link #send} hands them to the socket. */
     interface Batch {
+        /** A hint: about this many datagrams follow (sizes buffers for segmentation offload). */
+        void expect(int packets);
+
         void add(InetSocketAddress to, ByteBuffer data, int offset, int length);
 
         int size();
@@ -33,6 +36,14 @@ public interface UdpBind extends AutoCloseable {
     }
 
     Batch newBatch();
+
+    /**
+     * A batch for the data path, reused by one thread for every send: at most
+     * {@code maxPackets} datagrams of at most {@code maxPacketBytes} each between sends.
+     */
+    default Batch newBatch(int maxPackets, int maxPacketBytes) {
+        return newBatch();
+    }
 
     /** Sends one datagram now (handshakes, cookie replies, keepalives). */
     void send(InetSocketAddress to, byte[] data);

@@ -25,10 +25,19 @@ class DeviceTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        a = new TestNode(PrivateKey.generate(), 1, clock);
-        b = new TestNode(PrivateKey.generate(), 2, clock);
+        a = node(PrivateKey.generate(), 1);
+        b = node(PrivateKey.generate(), 2);
         aSeesB = a.connect(b, b.endpoint());
         bSeesA = b.connect(a, a.endpoint());
+    }
+
+    /** Crypto worker threads per device: the configured default here; subclasses pick others. */
+    int cryptoWorkers() {
+        return CryptoWorkers.configuredCount();
+    }
+
+    private TestNode node(PrivateKey key, int hostNumber) throws java.io.IOException {
+        return new TestNode(key, hostNumber, clock, cryptoWorkers());
     }
 
     @AfterEach
@@ -185,7 +194,7 @@ class DeviceTest {
         roundTrip(b, a, 1, 0);
         PrivateKey bKey = b.key;
         b.close();
-        b = new TestNode(bKey, 2, clock);
+        b = node(bKey, 2);
         bSeesA = b.connect(a, a.endpoint());
         // The restarted b has no session; its first packet starts a handshake that a
         // accepts (newer timestamp) and a learns b's new port from it.

@@ -16,11 +16,15 @@ final class TestNode implements AutoCloseable {
     final Device device;
 
     TestNode(PrivateKey key, int hostNumber, Clock clock) throws IOException {
+        this(key, hostNumber, clock, CryptoWorkers.configuredCount());
+    }
+
+    TestNode(PrivateKey key, int hostNumber, Clock clock, int cryptoWorkers) throws IOException {
         this.key = key;
         this.ip4 = TestPackets.ip("100.64.0." + hostNumber);
         this.ip6 = TestPackets.ip("fd7a:115c:a1e0::" + hostNumber);
         this.tun = new MemoryPacketDevice("mem" + hostNumber, 1420, 8192, 128);
-        this.device = new Device(tun, clock);
+        this.device = new Device(tun, clock, cryptoWorkers);
         device.setPrivateKey(key);
         device.listen(0);
         device.start(false);
