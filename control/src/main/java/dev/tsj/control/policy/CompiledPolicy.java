@@ -16,8 +16,8 @@ import java.util.Optional;
  */
 public final class CompiledPolicy {
 
-    /** One route of a router (primary subnet route or exit route) and the viewers that get it. */
-    record RouteGrant(IpPrefix route, boolean primary, BitSet viewers) {}
+    /** One route a router serves (a subnet route or an exit route) and the viewers that may get it. */
+    record RouteGrant(IpPrefix route, boolean exit, BitSet viewers) {}
 
     private final NodeIndex index;
     private final List<List<FilterRule>> filters;
@@ -49,6 +49,17 @@ public final class CompiledPolicy {
         return i < 0 ? List.of() : filters.get(i);
     }
 
+    /** The node ids in topology order: what the positions of {@link #visiblePositions} refer to. */
+    public long[] nodeIds() {
+        return index.nodes.stream().mapToLong(TopologyNode::id).toArray();
+    }
+
+    /** The peers the node may see as positions into {@link #nodeIds()} (a copy), or null for an unknown node. */
+    public BitSet visiblePositions(long nodeId) {
+        int i = index.position(nodeId);
+        return i < 0 ? null : (BitSet) visible[i].clone();
+    }
+
     /** The ids of the peers the node may see, in topology order; empty for an unknown node. */
     public long[] visiblePeers(long nodeId) {
         int i = index.position(nodeId);
@@ -65,8 +76,8 @@ public final class CompiledPolicy {
     }
 
     /**
-     * Which of the peer's primary subnet routes and exit routes the viewer gets in the peer's
-     * AllowedIPs (in the peer's order: primary routes, then exit routes).
+     * Which of the routes the peer serves (subnet routes, primary or not, then exit routes) the
+     * viewer may get in the peer's AllowedIPs; of subnet routes only the primary router's show.
      */
     public List<IpPrefix> visibleRoutes(long viewerId, long peerId) {
         int v = index.position(viewerId);
@@ -104,10 +115,11 @@ public final class CompiledPolicy {
                 allowed.add(IpPrefix.host(a).toString());
             }
             List<String> primary = new ArrayList<>();
+            List<IpPrefix> primaries = topology.primaryRoutesOf(peer.id());
             for (RouteGrant g : grants.getOrDefault(p, List.of())) {
-                if (g.viewers().get(v)) {
+                if (g.viewers().get(v) && (g.exit() || primaries.contains(g.route()))) {
                     allowed.add(g.route().toString());
-                    if (g.primary()) {
+                    if (!g.exit()) {
                         primary.add(g.route().toString());
                     }
                 }

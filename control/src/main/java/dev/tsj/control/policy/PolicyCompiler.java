@@ -47,7 +47,7 @@ public final class PolicyCompiler {
         }
         BitSet[] visible = visibility(acls, index);
         List<List<FilterRule>> filters = new FilterBuilder(acls, index).build();
-        Map<Integer, List<CompiledPolicy.RouteGrant>> grants = routeGrants(acls, index, topology);
+        Map<Integer, List<CompiledPolicy.RouteGrant>> grants = routeGrants(acls, index);
         return new CompiledPolicy(index, filters, visible, grants, topology);
     }
 
@@ -116,23 +116,26 @@ public final class PolicyCompiler {
     }
 
     /**
-     * Which viewers get each of a router's routes in its AllowedIPs: those some rule lets send
-     * into the routed addresses, and those the routed addresses may send to. WireGuard checks
-     * AllowedIPs both ways, so a subnet that may only send to the viewer still needs to be
-     * there, while one with no rule to or from the viewer is left out, as Tailscale does.
+     * Which viewers may get each route a router serves in its AllowedIPs: those some rule lets
+     * send into the routed addresses, and those the routed addresses may send to. WireGuard
+     * checks AllowedIPs both ways, so a subnet that may only send to the viewer still needs to
+     * be there, while one with no rule to or from the viewer is left out, as Tailscale does.
+     * Every served subnet route is granted, not only primary ones, so that a failover to the
+     * other router of an HA pair needs no new compilation; only the primary shows it.
      */
-    private static Map<Integer, List<CompiledPolicy.RouteGrant>> routeGrants(List<Acl> acls, NodeIndex index,
-                                                                             Topology topology) {
+    private static Map<Integer, List<CompiledPolicy.RouteGrant>> routeGrants(List<Acl> acls, NodeIndex index) {
         Map<Integer, List<CompiledPolicy.RouteGrant>> out = new HashMap<>();
+        Map<IpPrefix, BitSet> bySubnet = new HashMap<>();
         for (int p = 0; p < index.size(); p++) {
             TopologyNode peer = index.nodes.get(p);
             List<CompiledPolicy.RouteGrant> grants = new ArrayList<>();
-            for (IpPrefix r : topology.primaryRoutesOf(peer.id())) {
-                grants.add(new CompiledPolicy.RouteGrant(r, true, carriers(acls, IpSet.of(r.range()))));
+            for (IpPrefix r : peer.subnetRoutes()) {
+                BitSet viewers = bySubnet.computeIfAbsent(r, k -> carriers(acls, IpSet.of(k.range())));
+                grants.add(new CompiledPolicy.RouteGrant(r, false, viewers));
             }
             for (IpPrefix r : peer.exitRoutes()) {
                 IpSet routed = TailnetRanges.INTERNET.intersect(IpSet.of(r.range()));
-                grants.add(new CompiledPolicy.RouteGrant(r, false, carriers(acls, routed)));
+                grants.add(new CompiledPolicy.RouteGrant(r, true, carriers(acls, routed)));
             }
             if (!grants.isEmpty()) {
                 out.put(p, List.copyOf(grants));
