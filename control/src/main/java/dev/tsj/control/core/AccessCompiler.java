@@ -29,6 +29,7 @@ final class AccessCompiler {
         long[] ids = compiled.nodeIds();
         NodeTable table = new NodeTable(ids);
         Map<List<FilterRule>, byte[]> filters = new IdentityHashMap<>();
+        FilterJson json = new FilterJson();
         Map<dev.tsj.control.policy.IpPrefix, IpPrefix> prefixes = new HashMap<>();
         List<Long> routers = new ArrayList<>();
         for (long id : ids) {
@@ -38,14 +39,14 @@ final class AccessCompiler {
         }
         Map<Long, ViewerAccess> out = new HashMap<>();
         for (long id : ids) {
-            byte[] filter = filters.computeIfAbsent(compiled.packetFilter(id), PeerView::serialise);
+            byte[] filter = filters.computeIfAbsent(compiled.packetFilter(id), json::write);
             BitSet peers = compiled.visiblePositions(id);
             Map<Long, Set<IpPrefix>> routes = new HashMap<>();
             for (long router : routers) {
                 if (peers.get(table.position(router))) {
                     Set<IpPrefix> granted = new LinkedHashSet<>();
                     for (dev.tsj.control.policy.IpPrefix p : compiled.visibleRoutes(id, router)) {
-                        granted.add(prefixes.computeIfAbsent(p, x -> IpPrefix.parse(x.toString())));
+                        granted.add(prefixes.computeIfAbsent(p, PolicyTopology::prefix));
                     }
                     if (!granted.isEmpty()) {
                         routes.put(router, Set.copyOf(granted));
