@@ -141,7 +141,7 @@ class PolicyMapTest extends ServerTestBase {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "syntax error   | \"src\": [\"*\"] \"dst\": [\"*:*\"]          | line 3, column 39: expected ',' or '}'",
+        "syntax error   | \"src\": [\"*\"] \"dst\": [\"*:*\"]          | line 3, column 39: expected ',' or '}' after the value of \"src\", found '\"'",
         "unknown group  | \"src\": [\"group:nope\"], \"dst\": [\"*:*\"]  | line 3, column 34: acls[0].src: unknown group \"group:nope\"; define it in groups",
         "unowned tag    | \"src\": [\"*\"], \"dst\": [\"tag:web:80\"]    | line 3, column 48: acls[0].dst: tag \"tag:web\" has no owner in tagOwners",
         "bad CIDR       | \"src\": [\"10.0.0.0/33\"], \"dst\": [\"*:*\"] | line 3, column 34: acls[0].src: bad CIDR \"10.0.0.0/33\"",
