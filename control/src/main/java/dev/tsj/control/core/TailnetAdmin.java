@@ -292,6 +292,7 @@ public final class TailnetAdmin {
         t.log.info(approved ? "route.approved" : "route.unapproved", "id", n.id(), "name", n.row.givenName(),
                 "routes", wanted);
         t.reelect();
+        t.access.invalidate();
         return listRoutes().stream().filter(r -> r.nodeId() == n.id()).toList();
     }
 

@@ -119,14 +119,15 @@ class PolicyTagsAndRoutesTest extends ServerTestBase {
         String routers = server.authKey("ops", true, false, List.of("tag:router"));
         String alice = server.authKey("alice@example.com", true, false, List.of());
         String bob = server.authKey("bob", true, false, List.of());
-        server.admin().setPolicy("""
+        String policy = """
                 {"tagOwners": {"tag:router": []},
                  "autoApprovers": {"routes": {"203.0.113.0/24": ["tag:router"]}, "exitNode": ["tag:router"]},
                  "acls": [
                    {"action": "accept", "src": ["alice@example.com"], "dst": ["203.0.113.0/24:443", "autogroup:internet:*"]},
                    {"action": "accept", "src": ["bob@"], "dst": ["tag:router:22"]},
                  ]}
-                """);
+                """;
+        server.admin().setPolicy(policy);
         List<IpPrefix> all = new java.util.ArrayList<>(List.of(LAN));
         all.addAll(EXIT);
         try (TestNode r1 = online(server, "r1", routers, advertising("r1", all), 1);
@@ -162,6 +163,22 @@ class PolicyTagsAndRoutesTest extends ServerTestBase {
             assertFalse(failover.peerByName("r1").get().allowedIps().contains(LAN));
             assertTrue(failover.peerByName("r1").get().allowedIps().containsAll(EXIT), "r1 is still an exit node, offline");
             desk.awaitMap("bob still gets no route", SECOND, m -> m.peerByName("r2").get().allowedIps().size() == 2);
+
+            // A route an administrator approves reaches those the policy lets use it.
+            r2.session.update(dev.tsj.control.api.MapUpdate.hostinfo(advertising("r2", List.of(LAN, OTHER_LAN))));
+            dev.tsj.control.TestServer.await("r2 advertises a second subnet", SECOND, () -> {
+                try {
+                    return !route("r2", OTHER_LAN).approved();
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            server.admin().setPolicy(policy.replace("\"tag:router:22\"", "\"tag:router:22\", \"198.51.100.0/24:*\""));
+            server.admin().setApproved("r2", List.of(OTHER_LAN.toString()), true);
+            desk.awaitMap("bob may use the approved subnet", SECOND,
+                    m -> m.peerByName("r2").get().primaryRoutes().equals(List.of(OTHER_LAN)));
+            laptop.awaitMap("alice too: autogroup:internet covers 198.51.100.0/24", SECOND,
+                    m -> Set.copyOf(m.peerByName("r2").get().primaryRoutes()).equals(Set.of(LAN, OTHER_LAN)));
         }
     }
 }
