@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tsj.control.api.ApiJson;
+import dev.tsj.control.api.Hostinfo;
+import dev.tsj.control.api.IpPrefix;
+import dev.tsj.control.api.RegisterRequest;
+import dev.tsj.control.client.ControlClient;
+import dev.tsj.crypto.PrivateKey;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,9 +76,14 @@ class PolicyCommandsTest extends ControlCliTestBase {
         assertEquals("", none.out());
         assertEquals("no policy is set: every node may reach every other node\n", none.err());
 
+        run("users", "create", "alice");
+        String key = run("authkeys", "create", "--user", "alice", "--tags", "tag:server").out().strip();
+        new ControlClient(URI.create("http://127.0.0.1:" + server.address().getPort()), PrivateKey.generate())
+                .register(new RegisterRequest(PrivateKey.generate().publicKey(), key, false,
+                        Hostinfo.of("router").withAdvertisedRoutes(List.of(IpPrefix.parse("203.0.113.0/24")))));
         Result set = run("policy", "set", file("p.hujson", POLICY).toString());
         assertEquals(0, set.status(), set.err());
-        assertEquals("policy set: 2 rules\n", set.out());
+        assertEquals("policy set: 2 rules\nroute approved by autoApprovers: router 203.0.113.0/24\n", set.out());
         assertEquals(POLICY, run("policy", "get").out(), "printed as written, comments and all");
 
         Path bad = file("bad.hujson", UNKNOWN_GROUP);
