@@ -21,6 +21,8 @@ public final class TestNode implements AutoCloseable {
     public final PrivateKey machineKey;
     public PrivateKey nodeKey = PrivateKey.generate();
     public final String hostname;
+    /** What the node reports at registration and when its session opens (tags, routes...). */
+    public Hostinfo hostinfo;
     public final ControlClient client;
     public final List<NetMap> maps = new CopyOnWriteArrayList<>();
     public final List<MapSession.State> states = new CopyOnWriteArrayList<>();
@@ -34,15 +36,16 @@ public final class TestNode implements AutoCloseable {
     public TestNode(TestServer server, String hostname, PrivateKey machineKey) {
         this.machineKey = machineKey;
         this.hostname = hostname;
+        this.hostinfo = Hostinfo.of(hostname);
         this.client = server.client(machineKey);
     }
 
     public RegisterResponse register(String authKey) throws ControlException {
-        return client.register(new RegisterRequest(nodeKey.publicKey(), authKey, false, Hostinfo.of(hostname)));
+        return client.register(new RegisterRequest(nodeKey.publicKey(), authKey, false, hostinfo));
     }
 
     public MapSession open(InetSocketAddress... endpoints) {
-        session = client.openMapSession(new MapRequest(nodeKey.publicKey(), null, List.of(endpoints), Hostinfo.of(hostname)),
+        session = client.openMapSession(new MapRequest(nodeKey.publicKey(), null, List.of(endpoints), hostinfo),
                 new MapSession.Listener() {
                     @Override
                     public void onNetMap(NetMap map) {

@@ -22,6 +22,7 @@ import java.util.function.BooleanSupplier;
 public final class TestServer implements AutoCloseable {
     public final Path stateDir;
     public final TailnetConfig tailnet;
+    private final String policy;
     private ControlServer server;
     private int port;
 
@@ -31,15 +32,21 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(Path stateDir, TailnetConfig tailnet) throws IOException {
+        this(stateDir, tailnet, null);
+    }
+
+    /** A server started with {@code serve --policy}: {@code policy} replaces the stored one. */
+    public TestServer(Path stateDir, TailnetConfig tailnet, String policy) throws IOException {
         this.stateDir = stateDir;
         this.tailnet = tailnet;
+        this.policy = policy;
         start();
     }
 
     /** Starts (again) on the same port and state dir. */
     public void start() throws IOException {
-        server = ControlServer.start(new ServerConfig(new InetSocketAddress("127.0.0.1", port), stateDir, null, tailnet),
-                EventLog.silent());
+        server = ControlServer.start(new ServerConfig(new InetSocketAddress("127.0.0.1", port), stateDir, null, tailnet,
+                policy), EventLog.silent());
         port = server.address().getPort();
     }
 

@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   java -Xmx6g -cp "$(cat bench/target/classpath.txt):bench/target/classes" \
  *       dev.tsj.bench.control.ControlBench 1000 20
  * </pre>
- * Arguments: nodes (default 1000), changes to time (default 20), server heap (default 2g).
+ * Arguments: nodes (default 1000), changes to time (default 20), server heap (default 2g),
+ * and {@code policy} to run the tailnet under {@link BenchPolicy} (then a change reaches only
+ * the sessions that may see the node, and the run also times a policy change to every node).
  */
 public final class ControlBench {
     private ControlBench() {}
@@ -41,6 +43,7 @@ public final class ControlBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int changes = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         String serverHeap = args.length > 2 ? args[2] : "2g";
+        boolean policy = args.length > 3 && args[3].equals("policy");
         Path dir = Files.createTempDirectory("tsj-control-bench");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process server = new ProcessBuilder(java, "-Xmx" + serverHeap, "-XX:+UseSerialGC",
@@ -57,17 +60,21 @@ public final class ControlBench {
             }
             URI url = URI.create("http://127.0.0.1:" + line.substring(5).strip());
             AdminClient admin = new AdminClient(dir);
-            admin.createUser("bench");
-            String key = admin.createAuthKey("bench", true, false, true, null, List.of()).key();
+            String[] keys = keys(admin, policy);
+            if (policy) {
+                admin.setPolicy(BenchPolicy.first());
+            }
             ClientOptions opts = new ClientOptions(Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofMillis(100),
                     Duration.ofSeconds(2));
-            System.out.printf("control bench: %d nodes, %d changes, server pid %d%n", n, changes, server.pid());
+            System.out.printf("control bench: %d nodes, %d changes, %s, server pid %d%n", n, changes,
+                    policy ? "policy: 10 users, a third tagged servers" : "no policy", server.pid());
 
             long setupStart = System.nanoTime();
             Semaphore window = new Semaphore(32);
             AtomicInteger failures = new AtomicInteger();
             for (int i = 0; i < n; i++) {
                 SimNode node = new SimNode(i, new ControlClient(url, PrivateKey.generate(), opts));
+                String key = keys[i % keys.length];
                 nodes.add(node);
                 all[i] = node;
                 window.acquire();
@@ -108,7 +115,8 @@ public final class ControlBench {
             awaitQuiet(nodes, Duration.ofSeconds(1), Duration.ofSeconds(120));
 
             SimNode mover = nodes.get(0);
-            List<SimNode> others = nodes.subList(1, nodes.size());
+            List<SimNode> others = nodes.stream().filter(x -> policy ? BenchPolicy.seesNodeZero(x.index) : x.index != 0)
+                    .toList();
             long[] perDelivery = new long[changes * others.size()];
             long[] allDelivered = new long[changes];
             int k = 0;
@@ -138,6 +146,7 @@ public final class ControlBench {
                 allDelivered[c] = max;
                 Thread.sleep(300);
             }
+            long policyChange = policy ? timePolicyChange(admin, nodes) : 0;
             ServerStats stats = admin.stats();
             gc(server.pid());
             ServerStats afterGc = admin.stats();
@@ -149,6 +158,9 @@ public final class ControlBench {
                     ms(pct(perDelivery, 50)), ms(pct(perDelivery, 99)), perDelivery.length);
             System.out.printf("one change to all %d sessions: median %.1f ms, p99 %.1f ms (%d changes)%n",
                     others.size(), ms(pct(allDelivered, 50)), ms(pct(allDelivered, 99)), changes);
+            if (policy) {
+                System.out.printf("a policy change (every node's filter) to all %d sessions: %.1f ms%n", n, ms(policyChange));
+            }
         } finally {
             keepalive.shutdownNow();
             nodes.forEach(SimNode::close);
@@ -157,6 +169,48 @@ public final class ControlBench {
                 server.destroy();
             }
         }
+    }
+
+    /**
+     * The auth keys nodes register with, node i taking {@code keys[i % keys.length]}: one user
+     * without a policy; under the policy one per user, with the servers' tagged key at the
+     * positions {@link BenchPolicy#isServer} picks.
+     */
+    private static String[] keys(AdminClient admin, boolean policy) throws Exception {
+        if (!policy) {
+            admin.createUser("bench");
+            return new String[] {admin.createAuthKey("bench", true, false, true, null, List.of()).key()};
+        }
+        for (int u = 0; u < BenchPolicy.USERS; u++) {
+            admin.createUser("u" + u);
+        }
+        String server = admin.createAuthKey("u0", true, false, true, null, List.of(BenchPolicy.SERVER_TAG)).key();
+        // 30 slots: i % 30 fixes both i % 3 (server or not) and i % 10 (the user).
+        String[] keys = new String[30];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = BenchPolicy.isServer(i) ? server
+                    : admin.createAuthKey(BenchPolicy.user(i), true, false, true, null, List.of()).key();
+        }
+        return keys;
+    }
+
+    /** Puts the second policy in force and waits until every session has its new filter. */
+    private static long timePolicyChange(AdminClient admin, List<SimNode> nodes) throws Exception {
+        byte[] marker = BenchPolicy.NEW_PORT_MARKER.getBytes(StandardCharsets.US_ASCII);
+        for (SimNode o : nodes) {
+            o.markerSeenAt = 0;
+            o.marker = marker;
+        }
+        long t0 = System.nanoTime();
+        admin.setPolicy(BenchPolicy.second());
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
+        while (nodes.stream().anyMatch(o -> o.markerSeenAt == 0)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the policy change did not reach every session in 60 s");
+            }
+            Thread.sleep(1);
+        }
+        return nodes.stream().mapToLong(o -> o.markerSeenAt - t0).max().orElse(0);
     }
 
     private static void awaitQuiet(List<SimNode> nodes, Duration quiet, Duration max) throws InterruptedException {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code tsj control ...}: the coordination server and its admin commands. */
 @Command(name = "control", description = "Run and administer the coordination server",
         subcommands = {ServeCommand.class, UsersCommand.class, AuthKeysCommand.class, NodesCommand.class,
-            RoutesCommand.class})
+            RoutesCommand.class, PolicyCommand.class})
 public final class ControlCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,6 +1,7 @@
 package dev.tsj.cli.control;
 
 import dev.tsj.control.EventLog;
+import dev.tsj.control.admin.AdminException;
 import dev.tsj.control.api.IpLiterals;
 import dev.tsj.control.core.TailnetConfig;
 import dev.tsj.control.server.ControlServer;
@@ -54,9 +55,23 @@ final class ServeCommand implements Callable<Integer> {
             description = "Map-session keepalive; a session silent 2.5 times this is dead (default: ${DEFAULT-VALUE})")
     Duration keepAlive;
 
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "Put this policy in force at start, replacing the stored one (refused if invalid)")
+    Path policyFile;
+
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
+        String policy = null;
+        if (policyFile != null) {
+            try {
+                policy = PolicyCommand.read(policyFile);
+                PolicyCommand.parse(policyFile, policy);
+            } catch (AdminException e) {
+                err.println("tsj: --policy: " + e.getMessage());
+                return 1;
+            }
+        }
         InetSocketAddress addr;
         try {
             addr = parseListen(listen);
@@ -76,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
                 TailnetConfig.defaults().deltaInterval());
         ControlServer server;
         try {
-            server = ControlServer.start(new ServerConfig(addr, stateDir, db, tc), EventLog.stderr());
+            server = ControlServer.start(new ServerConfig(addr, stateDir, db, tc, policy), EventLog.stderr());
         } catch (IOException | StoreException e) {
             err.println("tsj: cannot start the control server: " + e.getMessage());
             return 1;

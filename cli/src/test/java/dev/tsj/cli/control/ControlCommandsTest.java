@@ -5,66 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tsj.control.EventLog;
-import dev.tsj.control.api.ApiJson;
 import dev.tsj.control.api.Hostinfo;
 import dev.tsj.control.api.IpPrefix;
 import dev.tsj.control.api.RegisterRequest;
 import dev.tsj.control.client.ControlClient;
-import dev.tsj.control.core.TailnetConfig;
-import dev.tsj.control.server.ControlServer;
-import dev.tsj.control.server.ServerConfig;
 import dev.tsj.crypto.PrivateKey;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The admin commands as a user runs them, against a real server through its admin socket. */
-class ControlCommandsTest {
-    @TempDir
-    Path dir;
-    ControlServer server;
-
-    record Result(int status, String out, String err) {
-        JsonNode json() throws Exception {
-            return ApiJson.MAPPER.readTree(out);
-        }
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        server = ControlServer.start(new ServerConfig(new InetSocketAddress("127.0.0.1", 0), dir, null,
-                TailnetConfig.defaults()), EventLog.silent());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private Result run(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        if (!all.contains("--state-dir") && !args[0].equals("serve")) {
-            all.add("--state-dir");
-            all.add(dir.toString());
-        }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = ControlCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int status = cli.execute(all.toArray(String[]::new));
-        return new Result(status, out.toString(), err.toString());
-    }
-
+class ControlCommandsTest extends ControlCliTestBase {
     private String registerNode(String key, String host) throws Exception {
         ControlClient c = new ControlClient(URI.create("http://127.0.0.1:" + server.address().getPort()),
                 PrivateKey.generate());

@@ -152,6 +152,16 @@ public final class AdminClient {
         return as(call(req), new TypeReference<List<RouteInfo>>() {});
     }
 
+    /** The policy in force ({@link PolicyInfo#text()} null when there is none). */
+    public PolicyInfo policy() throws AdminException {
+        return as(call(op(AdminOps.POLICY_GET)), PolicyInfo.class);
+    }
+
+    /** Validates and puts a policy in force; refused with the line, column and problem. */
+    public PolicyInfo setPolicy(String text) throws AdminException {
+        return as(call(op(AdminOps.POLICY_SET).put("text", text)), PolicyInfo.class);
+    }
+
     public ServerStats stats() throws AdminException {
         return as(call(op(AdminOps.STATS)), ServerStats.class);
     }

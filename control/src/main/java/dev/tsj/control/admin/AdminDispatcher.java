@@ -69,6 +69,11 @@ public final class AdminDispatcher {
                 boolean approve = op.equals(AdminOps.ROUTES_APPROVE);
                 yield core.call((t, ad) -> ad.setApproved(node, routes, approve));
             }
+            case AdminOps.POLICY_GET -> core.call((t, ad) -> ad.policy());
+            case AdminOps.POLICY_SET -> {
+                String text = a.string("text");
+                yield core.call((t, ad) -> ad.setPolicy(text));
+            }
             case AdminOps.STATS -> core.call((t, ad) -> ad.stats());
             default -> throw ControlError.badRequest("unknown operation \"" + op + "\"");
         };

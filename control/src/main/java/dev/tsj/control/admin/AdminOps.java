@@ -17,8 +17,10 @@ public final class AdminOps {
     public static final String ROUTES_LIST = "routes.list";
     public static final String ROUTES_APPROVE = "routes.approve";
     public static final String ROUTES_UNAPPROVE = "routes.unapprove";
+    public static final String POLICY_GET = "policy.get";
+    public static final String POLICY_SET = "policy.set";
     public static final String STATS = "stats";
 
-    /** The largest request line the server reads. */
-    public static final int MAX_REQUEST = 64 * 1024;
+    /** The largest request line the server reads: room for a 1 MiB policy, escaped. */
+    public static final int MAX_REQUEST = 4 << 20;
 }

@@ -109,7 +109,7 @@ public final class AdminServer implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 if (buf.get(i) == '\n') {
                     out.write(buf.array(), 0, i);
-                    return out.toByteArray();
+                    return out.size() > AdminOps.MAX_REQUEST ? null : out.toByteArray();
                 }
             }
             out.write(buf.array(), 0, n);

@@ -26,4 +26,8 @@ public record Hostinfo(String hostname, String os, String osVersion, String vers
     public Hostinfo withAdvertisedRoutes(List<IpPrefix> routes) {
         return new Hostinfo(hostname, os, osVersion, version, routes, requestTags);
     }
+
+    public Hostinfo withRequestTags(List<String> tags) {
+        return new Hostinfo(hostname, os, osVersion, version, advertisedRoutes, tags);
+    }
 }

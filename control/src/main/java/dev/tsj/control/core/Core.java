@@ -2,6 +2,7 @@ package dev.tsj.control.core;
 
 import dev.tsj.control.EventLog;
 import dev.tsj.control.api.ErrorCode;
+import dev.tsj.control.policy.PolicyException;
 import dev.tsj.control.store.Store;
 import dev.tsj.control.store.StoreException;
 import java.time.Clock;
@@ -28,7 +29,11 @@ public final class Core implements Scheduler, AutoCloseable {
     private final Tailnet tailnet;
     private final TailnetAdmin admin;
 
-    public Core(Store store, TailnetConfig config, Clock clock, EventLog log) {
+    /**
+     * Loads the tailnet and starts its thread. {@code initialPolicy}: policy text that
+     * replaces the stored one, or null; one that does not parse is refused, nothing started.
+     */
+    public Core(Store store, TailnetConfig config, Clock clock, EventLog log, String initialPolicy) throws PolicyException {
         this.log = log;
         this.store = store;
         this.exec = new ScheduledThreadPoolExecutor(1, r -> {
@@ -37,7 +42,12 @@ public final class Core implements Scheduler, AutoCloseable {
             return th;
         });
         exec.setRemoveOnCancelPolicy(true);
-        this.tailnet = new Tailnet(store, config, clock, log, this);
+        try {
+            this.tailnet = new Tailnet(store, config, clock, log, this, initialPolicy);
+        } catch (PolicyException | RuntimeException e) {
+            exec.shutdownNow();
+            throw e;
+        }
         this.admin = new TailnetAdmin(tailnet);
         exec.scheduleWithFixedDelay(() -> guarded(tailnet::sweepExpiry), 1, 1, TimeUnit.SECONDS);
     }

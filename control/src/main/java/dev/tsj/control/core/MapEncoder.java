@@ -27,63 +27,59 @@ public final class MapEncoder {
         List<byte[]> out = new ArrayList<>(2 * s.peers().size() + 8);
         out.add(ascii("{\"type\":\"mapResponse\",\"full\":true,\"keepAliveSeconds\":" + s.keepAliveSeconds()
                 + ",\"packetFilter\":"));
-        out.add(s.packetFilterJson());
+        out.add(s.access().packetFilterJson());
         out.add(ascii(",\"dns\":"));
         out.add(s.dnsJson());
         out.add(ascii(",\"self\":"));
         out.add(s.self().json());
         out.add(ascii(",\"peers\":["));
-        appendJoined(out, s.peers());
+        appendJoined(out, s.peers(), s.access());
         out.add(CLOSE_ARRAY_OBJECT);
         return out;
     }
 
     /**
-     * A delta from the latest change per node (in log order). Returns null when it would
-     * say nothing.
+     * A delta: the node itself if it changed, the peers that changed or appeared (in the
+     * variant {@code viewer} sees), the ids of peers gone, and a new packet filter (null:
+     * unchanged). Returns null when it would say nothing.
      */
-    public static List<byte[]> delta(long selfId, Collection<ChangeLog.Entry> latest) {
-        PeerView self = null;
-        List<PeerView> changed = new ArrayList<>();
-        StringBuilder removed = new StringBuilder();
-        for (ChangeLog.Entry e : latest) {
-            if (e.nodeId() == selfId) {
-                if (e.view() != null) {
-                    self = e.view();
-                }
-            } else if (e.view() != null) {
-                changed.add(e.view());
-            } else {
-                removed.append(removed.isEmpty() ? "" : ",").append(e.nodeId());
-            }
-        }
-        if (self == null && changed.isEmpty() && removed.isEmpty()) {
+    static List<byte[]> delta(PeerView self, List<PeerView> changed, Collection<Long> removed, byte[] packetFilter,
+                              ViewerAccess viewer) {
+        if (self == null && changed.isEmpty() && removed.isEmpty() && packetFilter == null) {
             return null;
         }
         List<byte[]> out = new ArrayList<>(2 * changed.size() + 8);
         out.add(ascii("{\"type\":\"mapResponse\",\"full\":false"));
+        if (packetFilter != null) {
+            out.add(ascii(",\"packetFilter\":"));
+            out.add(packetFilter);
+        }
         if (self != null) {
             out.add(ascii(",\"self\":"));
             out.add(self.json());
         }
         if (!changed.isEmpty()) {
             out.add(ascii(",\"peersChanged\":["));
-            appendJoined(out, changed);
+            appendJoined(out, changed, viewer);
             out.add(CLOSE_ARRAY);
         }
         if (!removed.isEmpty()) {
-            out.add(ascii(",\"peersRemoved\":[" + removed + "]"));
+            StringBuilder ids = new StringBuilder();
+            for (long id : removed) {
+                ids.append(ids.isEmpty() ? "" : ",").append(id);
+            }
+            out.add(ascii(",\"peersRemoved\":[" + ids + "]"));
         }
         out.add(CLOSE_OBJECT);
         return out;
     }
 
-    private static void appendJoined(List<byte[]> out, List<PeerView> views) {
+    private static void appendJoined(List<byte[]> out, List<PeerView> views, ViewerAccess viewer) {
         for (int i = 0; i < views.size(); i++) {
             if (i > 0) {
                 out.add(COMMA);
             }
-            out.add(views.get(i).json());
+            out.add(views.get(i).jsonFor(viewer));
         }
     }
 }

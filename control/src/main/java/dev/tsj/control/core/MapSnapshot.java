@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Everything a full map holds for one node, by reference to the shared views: building
- * one copies pointers, not bytes.
+ * one copies pointers, not bytes. {@code access} says which variant of each peer the node
+ * gets and holds its packet filter.
  */
-public record MapSnapshot(PeerView self, List<PeerView> peers, byte[] packetFilterJson, byte[] dnsJson,
+public record MapSnapshot(PeerView self, List<PeerView> peers, ViewerAccess access, byte[] dnsJson,
                           int keepAliveSeconds) {}

@@ -3,8 +3,8 @@ package dev.tsj.control.core;
 import dev.tsj.crypto.PublicKey;
 
 /**
- * A map session as the core tracks it: which node, under which node key, where it starts
- * reading the change log, and the full map it must send first.
+ * A map session as the core tracks it: which node, under which node key, the full map it
+ * must send first, and the feed its writer reads changes from afterwards.
  */
 public final class MapSubscription {
     private final long nodeId;
@@ -12,7 +12,7 @@ public final class MapSubscription {
     private final SessionHandle handle;
     private volatile MapSnapshot initial;
     private volatile long cursor;
-    private volatile ChangeLog changes;
+    private volatile MapFeed feed;
 
     MapSubscription(long nodeId, PublicKey nodeKey, SessionHandle handle) {
         this.nodeId = nodeId;
@@ -21,15 +21,14 @@ public final class MapSubscription {
     }
 
     /** Set on the core thread before the subscription is handed to the session. */
-    void start(MapSnapshot snapshot, ChangeLog log) {
+    void start(MapSnapshot snapshot, MapFeed feed) {
         this.initial = snapshot;
-        this.changes = log;
-        this.cursor = log.head();
+        this.feed = feed;
+        this.cursor = feed.changes().head();
     }
 
-    /** The tailnet's change log, which this session reads from {@link #cursor()} on. */
-    public ChangeLog changes() {
-        return changes;
+    MapFeed feed() {
+        return feed;
     }
 
     public long nodeId() {
@@ -44,13 +43,13 @@ public final class MapSubscription {
         return handle;
     }
 
-    /** The full map as it was when the session subscribed. */
+    /** The full map as it was when the session subscribed (or last resynchronised). */
     public MapSnapshot initial() {
         return initial;
     }
 
     /** The change-log position matching {@link #initial()}. */
-    public long cursor() {
+    long cursor() {
         return cursor;
     }
 }

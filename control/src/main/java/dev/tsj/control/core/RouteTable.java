@@ -14,7 +14,9 @@ import java.util.function.LongPredicate;
  * Subnet routes of all nodes and the primary router of each prefix. A prefix has one
  * primary among the online nodes that advertise it and have it approved. The primary
  * keeps the role while it stays online (a node that comes back does not grab it back);
- * when it goes away the lowest-id remaining candidate takes over. Core thread only.
+ * when it goes away the lowest-id remaining candidate takes over. Exit routes (0.0.0.0/0
+ * and ::/0) are never primary: as in Tailscale, every approved exit node is offered and
+ * each node picks its own. Core thread only.
  */
 final class RouteTable {
     private final Map<Long, List<RouteRow>> byNode = new HashMap<>();
@@ -76,6 +78,22 @@ final class RouteTable {
         return out;
     }
 
+    /** The node's approved, advertised exit routes (0.0.0.0/0 and ::/0). */
+    List<IpPrefix> exitRoutesOf(long nodeId) {
+        return of(nodeId).stream().filter(r -> r.enabled() && isExitRoute(r.prefix())).map(RouteRow::prefix).toList();
+    }
+
+    static boolean isExitRoute(IpPrefix p) {
+        return p.bits() == 0;
+    }
+
+    /** Each node's primary subnet routes. */
+    Map<Long, List<IpPrefix>> primariesByNode() {
+        Map<Long, List<IpPrefix>> out = new HashMap<>();
+        primary.forEach((p, id) -> out.computeIfAbsent(id, k -> new ArrayList<>()).add(p));
+        return out;
+    }
+
     boolean isPrimary(long nodeId, IpPrefix p) {
         Long id = primary.get(p);
         return id != null && id == nodeId;
@@ -92,7 +110,7 @@ final class RouteTable {
                 continue;
             }
             for (RouteRow r : e.getValue()) {
-                if (r.enabled()) {
+                if (r.enabled() && !isExitRoute(r.prefix())) {
                     candidates.computeIfAbsent(r.prefix(), k -> new ArrayList<>()).add(e.getKey());
                 }
             }

@@ -6,7 +6,6 @@ import dev.tsj.control.api.ApiJson;
 import dev.tsj.control.api.DnsConfig;
 import dev.tsj.control.api.ErrorCode;
 import dev.tsj.control.api.ErrorMessage;
-import dev.tsj.control.api.FilterRule;
 import dev.tsj.control.api.Hostinfo;
 import dev.tsj.control.api.IpPrefix;
 import dev.tsj.control.api.LogoutRequest;
@@ -16,7 +15,9 @@ import dev.tsj.control.api.Node;
 import dev.tsj.control.api.RegisterRequest;
 import dev.tsj.control.api.RegisterResponse;
 import dev.tsj.control.store.AuthKeyRow;
+import dev.tsj.control.policy.PolicyException;
 import dev.tsj.control.store.NodeRow;
+import dev.tsj.control.store.PolicyRow;
 import dev.tsj.control.store.RouteRow;
 import dev.tsj.control.store.Store;
 import dev.tsj.control.store.UserRow;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tailnet's state and the node-facing operations on it: registration, map sessions,
@@ -44,7 +46,8 @@ import java.util.Set;
  *
  * <p>A change to a node is serialised once into a {@link PeerView} and appended once to
  * the {@link ChangeLog}; sessions are only woken. Each session's writer then reads what
- * it missed, so a change costs O(sessions) wake-ups and no per-session work here.
+ * it missed, so a change costs O(sessions) wake-ups and no per-session work here. Under a
+ * policy, {@link TailnetAccess} says what each node may see; its writer filters by that.
  */
 public final class Tailnet {
     static final String TAGGED_USER = "tagged-devices";
@@ -70,18 +73,55 @@ public final class Tailnet {
     final ChangeLog changes = new ChangeLog(1 << 14);
     private final Set<MapSubscription> sessions = new LinkedHashSet<>();
     private final SecureRandom random = new SecureRandom();
-    private final byte[] packetFilterJson;
     private final byte[] dnsJson;
+    /** The current view of every node in the map (not expired), for session writers. */
+    private final Map<Long, PeerView> views = new ConcurrentHashMap<>();
+    final TailnetAccess access;
+    private final MapFeed feed;
 
-    public Tailnet(Store store, TailnetConfig config, Clock clock, EventLog log, Scheduler scheduler) {
+    /**
+     * Loads the tailnet from the store. {@code initialPolicy} (the text of {@code serve
+     * --policy FILE}, or null) replaces the stored policy; a policy that does not parse stops
+     * the start, since running without it would allow what it forbids.
+     */
+    public Tailnet(Store store, TailnetConfig config, Clock clock, EventLog log, Scheduler scheduler, String initialPolicy)
+            throws PolicyException {
         this.store = store;
         this.config = config;
         this.clock = clock;
         this.log = log;
         this.scheduler = scheduler;
-        this.packetFilterJson = json(FilterRule.ALLOW_ALL);
         this.dnsJson = json(new DnsConfig(config.domain(), List.of(), List.of(config.domain())));
+        this.access = new TailnetAccess(this, scheduler, log);
+        this.feed = new MapFeed(changes, views::get, access::current);
         load();
+        access.start(loadPolicy(initialPolicy));
+    }
+
+    private TailnetPolicy loadPolicy(String initialPolicy) throws PolicyException {
+        if (initialPolicy != null) {
+            TailnetPolicy p = TailnetPolicy.parse(initialPolicy, now());
+            PolicyRow stored = store.policy();
+            if (stored == null || !stored.text().equals(initialPolicy)) {
+                store.setPolicy(new PolicyRow(p.text(), p.updatedAt()));
+            } else {
+                p = new TailnetPolicy(p.text(), p.parsed(), stored.updatedAt());
+            }
+            log.info("policy.loaded", "source", "--policy", "rules", p.parsed().acls().size());
+            return p;
+        }
+        PolicyRow stored = store.policy();
+        if (stored == null) {
+            return null;
+        }
+        try {
+            TailnetPolicy p = TailnetPolicy.parse(stored.text(), stored.updatedAt());
+            log.info("policy.loaded", "source", "database", "rules", p.parsed().acls().size());
+            return p;
+        } catch (PolicyException e) {
+            throw new PolicyException(e.position(), "the stored policy no longer parses ("
+                    + e.getMessage().substring("policy: ".length()) + "); start with --policy FILE to replace it");
+        }
     }
 
     private void load() {
@@ -99,6 +139,9 @@ public final class Tailnet {
         }
         for (NodeState n : nodes.values()) {
             rebuildView(n);
+            if (!n.expiryPublished) {
+                views.put(n.id(), n.view);
+            }
         }
     }
 
@@ -139,7 +182,7 @@ public final class Tailnet {
         AuthKeyRow key = verifyAuthKey(req.authKey(), now);
         UserRow user = users.get(key.userId());
         boolean ephemeral = key.ephemeral() || req.ephemeral();
-        List<String> tags = key.tags();
+        List<String> tags = access.tagsFor(user.id(), key.tags(), TailnetAdmin.normaliseTags(hi.requestTags()));
         Instant expiry = tags.isEmpty() ? now.plus(config.nodeKeyExpiry()) : null;
         String hostname = hi.hostname() != null && !hi.hostname().isBlank() ? hi.hostname()
                 : existing != null ? existing.row.hostname() : "";
@@ -151,7 +194,7 @@ public final class Tailnet {
                     .ephemeral(ephemeral).authKeyId(key.id()).keyExpiry(expiry).hostinfo(hi).hostname(hostname);
             String newName = renameFor(old, hostname);
             NodeRow row = b.givenName(newName, old.givenNameByAdmin()).build();
-            List<RouteRow> newRoutes = routes.withAdvertised(n.id(), hi.advertisedRoutes());
+            List<RouteRow> newRoutes = access.autoApprove(row, routes.withAdvertised(n.id(), hi.advertisedRoutes()));
             try {
                 store.transaction(() -> {
                     store.updateNode(row);
@@ -177,12 +220,15 @@ public final class Tailnet {
             NodeRow fresh = new NodeRow(0, newStableId(), machineKey, req.nodeKey(), null, user.id(), tags, hostname,
                     givenName, false, v4, IpAllocator.v6For(v4), ephemeral, key.id(), now, expiry, null, List.of(), hi);
             NodeRow[] inserted = new NodeRow[1];
+            List<List<RouteRow>> newRoutes = new ArrayList<>(List.of(List.of()));
             try {
                 store.transaction(() -> {
                     inserted[0] = store.insertNode(fresh);
                     store.updateAuthKey(key.used(now));
                     if (!hi.advertisedRoutes().isEmpty()) {
-                        store.replaceRoutes(inserted[0].id(), routes.withAdvertised(inserted[0].id(), hi.advertisedRoutes()));
+                        newRoutes.set(0, access.autoApprove(inserted[0],
+                                routes.withAdvertised(inserted[0].id(), hi.advertisedRoutes())));
+                        store.replaceRoutes(inserted[0].id(), newRoutes.getFirst());
                     }
                 });
             } catch (RuntimeException e) {
@@ -192,7 +238,7 @@ public final class Tailnet {
             }
             n = new NodeState(inserted[0]);
             index(n);
-            routes.put(n.id(), routes.withAdvertised(n.id(), hi.advertisedRoutes()));
+            routes.put(n.id(), newRoutes.getFirst());
         }
         keysById.put(key.keyId(), key.used(now));
         if (ephemeral) {
@@ -202,6 +248,7 @@ public final class Tailnet {
                 "tags", String.join(",", tags), "ephemeral", ephemeral, "key", AuthKeyText.display(key.keyId()));
         publish(n);
         reelect();
+        access.invalidate();
         return response(n);
     }
 
@@ -271,7 +318,7 @@ public final class Tailnet {
         if (!wasOnline && !routes.of(n.id()).isEmpty()) {
             reelect();
         }
-        sub.start(snapshot(n), changes);
+        sub.start(snapshot(n), feed);
         log.info("session.opened", "id", n.id(), "name", n.row.givenName(), "sessions", sessions.size());
         return sub;
     }
@@ -288,13 +335,23 @@ public final class Tailnet {
     }
 
     private MapSnapshot snapshot(NodeState self) {
-        List<PeerView> peers = new ArrayList<>(nodes.size());
-        for (NodeState p : nodes.values()) {
-            if (p != self && !p.expiryPublished) {
-                peers.add(p.view);
+        ViewerAccess va = access.current().forViewer(self.id());
+        List<PeerView> peers = new ArrayList<>(va.isAll() ? nodes.size() : 16);
+        if (va.isAll()) {
+            for (NodeState p : nodes.values()) {
+                if (p != self && !p.expiryPublished) {
+                    peers.add(p.view);
+                }
             }
+        } else {
+            va.forEachPeer(id -> {
+                PeerView v = views.get(id);
+                if (v != null && id != self.id()) {
+                    peers.add(v);
+                }
+            });
         }
-        return new MapSnapshot(self.view, peers, packetFilterJson, dnsJson, (int) config.keepAlive().toSeconds());
+        return new MapSnapshot(self.view, peers, va, dnsJson, (int) config.keepAlive().toSeconds());
     }
 
     /**
@@ -306,7 +363,7 @@ public final class Tailnet {
         if (n == null || !sessions.contains(sub)) {
             return false;
         }
-        sub.start(snapshot(n), changes);
+        sub.start(snapshot(n), feed);
         return true;
     }
 
@@ -375,10 +432,11 @@ public final class Tailnet {
         List<IpPrefix> newAdv = row.hostinfo() == null ? List.of() : row.hostinfo().advertisedRoutes();
         n.row = row;
         if (!Set.copyOf(oldAdv).equals(Set.copyOf(newAdv))) {
-            List<RouteRow> rows = routes.withAdvertised(n.id(), newAdv);
+            List<RouteRow> rows = access.autoApprove(row, routes.withAdvertised(n.id(), newAdv));
             store.replaceRoutes(n.id(), rows);
             routes.put(n.id(), rows);
             reelect();
+            access.invalidate();
         }
     }
 
@@ -447,6 +505,7 @@ public final class Tailnet {
         endSessions(n, s -> true, why);
         publish(n);
         reelect();
+        access.invalidate();
     }
 
     /** Deletes a node: gone from the store and from every map at once. */
@@ -463,9 +522,11 @@ public final class Tailnet {
             s.handle().terminate(why);
         }
         n.sessions.clear();
+        views.remove(n.id());
         changes.append(n.id(), null);
         wakeAll();
         reelect();
+        access.invalidate();
     }
 
     private void scheduleEphemeralRemoval(NodeState n) {
@@ -494,11 +555,16 @@ public final class Tailnet {
     /** Rebuilds a node's view and tells every session; O(sessions) wake-ups, nothing more. */
     void publish(NodeState n) {
         rebuildView(n);
+        if (n.expiryPublished) {
+            views.remove(n.id());
+        } else {
+            views.put(n.id(), n.view);
+        }
         changes.append(n.id(), n.expiryPublished ? null : n.view);
         wakeAll();
     }
 
-    private void wakeAll() {
+    void wakeAll() {
         for (MapSubscription s : sessions) {
             s.handle().wake();
         }
@@ -525,7 +591,7 @@ public final class Tailnet {
     }
 
     private void rebuildView(NodeState n) {
-        n.view = new PeerView(n.id(), json(toNode(n)));
+        n.view = new PeerView(toNode(n));
     }
 
     Node toNode(NodeState n) {
@@ -534,6 +600,7 @@ public final class Tailnet {
         List<IpPrefix> primary = routes.primaryOf(r.id());
         List<IpPrefix> allowed = new ArrayList<>(addrs);
         allowed.addAll(primary);
+        allowed.addAll(routes.exitRoutesOf(r.id()));
         return new Node(r.id(), r.stableId(), r.givenName(), dnsName(r), userName(r), r.tags(), r.nodeKey(),
                 r.machineKey(), r.discoKey(), addrs, allowed, primary, r.endpoints(), n.online(), r.lastSeen(),
                 r.keyExpiry(), r.isExpired(now()), r.hostinfo());

@@ -3,6 +3,7 @@ package dev.tsj.control.core;
 import dev.tsj.control.admin.AuthKeyInfo;
 import dev.tsj.control.admin.CreatedAuthKey;
 import dev.tsj.control.admin.NodeInfo;
+import dev.tsj.control.admin.PolicyInfo;
 import dev.tsj.control.admin.RouteInfo;
 import dev.tsj.control.admin.ServerStats;
 import dev.tsj.control.admin.UserInfo;
@@ -11,7 +12,9 @@ import dev.tsj.control.api.ErrorMessage;
 import dev.tsj.control.api.IpLiterals;
 import dev.tsj.control.api.IpPrefix;
 import dev.tsj.control.store.AuthKeyRow;
+import dev.tsj.control.policy.PolicyException;
 import dev.tsj.control.store.NodeRow;
+import dev.tsj.control.store.PolicyRow;
 import dev.tsj.control.store.RouteRow;
 import dev.tsj.control.store.UserRow;
 import java.time.Duration;
@@ -289,6 +292,7 @@ public final class TailnetAdmin {
         t.log.info(approved ? "route.approved" : "route.unapproved", "id", n.id(), "name", n.row.givenName(),
                 "routes", wanted);
         t.reelect();
+        t.access.invalidate();
         return listRoutes().stream().filter(r -> r.nodeId() == n.id()).toList();
     }
 
@@ -299,6 +303,59 @@ public final class TailnetAdmin {
             }
         }
         return -1;
+    }
+
+    // ---- policy ----
+
+    public PolicyInfo policy() {
+        TailnetPolicy p = t.access.policy();
+        return p == null ? new PolicyInfo(null, null, 0, List.of())
+                : new PolicyInfo(p.text(), p.updatedAt(), p.parsed().acls().size(), List.of());
+    }
+
+    /**
+     * Validates the policy and puts it in force: stored, its autoApprovers applied to the
+     * routes nodes advertise (approvals are only ever added), then compiled and streamed. A
+     * policy that does not parse is refused with the line, column and problem, and the one in
+     * force stays.
+     */
+    public PolicyInfo setPolicy(String text) throws ControlError {
+        TailnetPolicy p;
+        try {
+            p = TailnetPolicy.parse(text, t.now());
+        } catch (PolicyException e) {
+            throw ControlError.badRequest(e.getMessage());
+        }
+        TailnetPolicy previous = t.access.policy();
+        t.access.replace(p);
+        List<String> approved = new ArrayList<>();
+        java.util.Map<Long, List<RouteRow>> changed = new java.util.LinkedHashMap<>();
+        for (NodeState n : t.nodes.values()) {
+            List<RouteRow> rows = t.routes.of(n.id());
+            List<RouteRow> after = t.access.autoApprove(n.row, rows);
+            if (!after.equals(rows)) {
+                changed.put(n.id(), after);
+                for (int i = 0; i < rows.size(); i++) {
+                    if (after.get(i).approved() && !rows.get(i).approved()) {
+                        approved.add(n.row.givenName() + " " + rows.get(i).prefix());
+                    }
+                }
+            }
+        }
+        try {
+            t.store.transaction(() -> {
+                t.store.setPolicy(new PolicyRow(p.text(), p.updatedAt()));
+                changed.forEach(t.store::replaceRoutes);
+            });
+        } catch (RuntimeException e) {
+            t.access.replace(previous);
+            throw e;
+        }
+        changed.forEach(t.routes::put);
+        t.log.info("policy.set", "rules", p.parsed().acls().size(), "auto_approved", approved.size());
+        t.reelect();
+        t.access.invalidate();
+        return new PolicyInfo(p.text(), p.updatedAt(), p.parsed().acls().size(), approved);
     }
 
     public ServerStats stats() {

@@ -12,23 +12,31 @@ final class AliasResolver {
 
     private final Policy policy;
     private final Topology topology;
-    private final IpSet wildcardSources;
-    private final Map<Long, TopologyUser> usersById = new java.util.HashMap<>();
+    private IpSet wildcardSources;
+    /** Login as written in the policy to the ids of the users it names, filled as logins come up. */
+    private final Map<String, java.util.Set<Long>> usersByLogin = new java.util.HashMap<>();
 
     AliasResolver(Policy policy, Topology topology) {
         this.policy = policy;
         this.topology = topology;
-        // "*" as a source also covers every subnet routed into the tailnet, but not the
-        // internet behind exit nodes.
-        List<IpPrefix> subnets = topology.nodes().stream().flatMap(n -> n.subnetRoutes().stream()).toList();
-        this.wildcardSources = TailnetRanges.TAILNET.union(IpSet.ofPrefixes(subnets));
-        topology.users().forEach(u -> usersById.put(u.id(), u));
+    }
+
+    /**
+     * What "*" means as a source: the tailnet and every subnet routed into it, but not the
+     * internet behind exit nodes. Computed on first use: approving routes never needs it.
+     */
+    private IpSet wildcardSources() {
+        if (wildcardSources == null) {
+            List<IpPrefix> subnets = topology.nodes().stream().flatMap(n -> n.subnetRoutes().stream()).toList();
+            wildcardSources = TailnetRanges.TAILNET.union(IpSet.ofPrefixes(subnets));
+        }
+        return wildcardSources;
     }
 
     /** The addresses an alias stands for as a source. autogroup:self is handled by the compiler. */
     IpSet sources(Alias alias) {
         return switch (alias) {
-            case Alias.Wildcard w -> wildcardSources;
+            case Alias.Wildcard w -> wildcardSources();
             case Alias.Host h -> policy.hosts().get(h.name());
             case Alias.Addresses a -> a.addresses();
             default -> addressesOf(nodes(alias));
@@ -75,8 +83,9 @@ final class AliasResolver {
         if (node.owner().isEmpty()) {
             return false;
         }
-        TopologyUser user = usersById.get(node.owner().getAsLong());
-        return user != null && user.hasLogin(login);
+        java.util.Set<Long> ids = usersByLogin.computeIfAbsent(login, l -> topology.users().stream()
+                .filter(u -> u.hasLogin(l)).map(TopologyUser::id).collect(java.util.stream.Collectors.toSet()));
+        return ids.contains(node.owner().getAsLong());
     }
 
     static IpSet addressesOf(List<TopologyNode> nodes) {

@@ -1,5 +1,6 @@
 package dev.tsj.control.policy;
 
+import dev.tsj.control.api.FilterRule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,13 +43,13 @@ public final class FilterRuleMatcher {
         int[] first = new int[n];
         int[] last = new int[n];
         for (int i = 0; i < n; i++) {
-            NetPortRange d = rule.dstPorts().get(i);
+            FilterRule.PortRange d = rule.dstPorts().get(i);
             dst[i] = new AddressRanges(wire(d.ip()));
-            first[i] = d.ports().first();
-            last[i] = d.ports().last();
+            first[i] = d.first();
+            last[i] = d.last();
         }
         FilterRuleMatcher m = new FilterRuleMatcher(new AddressRanges(src), dst, first, last);
-        for (int p : rule.effectiveProtocols()) {
+        for (int p : IpProtocols.effective(rule)) {
             m.protocols[p & 0xFF] = true;
         }
         return m;

@@ -107,7 +107,7 @@ public final class HuJsonParser {
             if (peek() == ',') {
                 advance();
             } else if (peek() != '}') {
-                throw error("expected ',' or '}'");
+                throw error("expected ',' or '}' after the value of \"" + key + "\", found " + describeCurrent());
             }
         }
     }
@@ -133,7 +133,7 @@ public final class HuJsonParser {
             if (peek() == ',') {
                 advance();
             } else if (peek() != ']') {
-                throw error("expected ',' or ']'");
+                throw error("expected ',' or ']' after a list element, found " + describeCurrent());
             }
         }
     }

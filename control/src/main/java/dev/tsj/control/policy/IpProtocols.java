@@ -1,5 +1,6 @@
 package dev.tsj.control.policy;
 
+import dev.tsj.control.api.FilterRule;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,11 @@ public final class IpProtocols {
 
     /** Protocols that carry ports; every other protocol only matches a rule whose ports are "*". */
     public static final Set<Integer> WITH_PORTS = Set.of(TCP, UDP, SCTP);
+
+    /** The protocols a wire rule allows, with the default spelled out. */
+    public static List<Integer> effective(FilterRule rule) {
+        return rule.ipProto().isEmpty() ? DEFAULT : rule.ipProto();
+    }
 
     static final Map<String, Integer> BY_NAME = Map.ofEntries(
             Map.entry("icmp", ICMP),

@@ -17,6 +17,8 @@ public final class IpSet {
     public static final IpSet ALL = IpSet.of(IpPrefix.V4_ALL.range(), IpPrefix.V6_ALL.range());
 
     private final List<IpRange> ranges;
+    /** Cached: sets with thousands of ranges key maps while compiling. 0 means not computed yet. */
+    private int hash;
 
     private IpSet(List<IpRange> normalised) {
         this.ranges = List.copyOf(normalised);
@@ -183,7 +185,12 @@ public final class IpSet {
 
     @Override
     public int hashCode() {
-        return ranges.hashCode();
+        int h = hash;
+        if (h == 0) {
+            h = ranges.hashCode();
+            hash = h;
+        }
+        return h;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.tsj.control.policy;
 
+import dev.tsj.control.api.FilterRule;
 import java.util.List;
 
 /** What the policy gives one node: the filter for traffic it receives, and the peers it sees. */

@@ -1,6 +1,7 @@
 package dev.tsj.control.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tsj.control.api.FilterRule;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -53,10 +54,10 @@ public final class NormalisedFilter {
                 src = src.union(wire(s));
             }
             Map<PortRange, IpSet> dst = new HashMap<>();
-            for (NetPortRange d : r.dstPorts()) {
-                dst.merge(d.ports(), wire(d.ip()), IpSet::union);
+            for (FilterRule.PortRange d : r.dstPorts()) {
+                dst.merge(new PortRange(d.first(), d.last()), wire(d.ip()), IpSet::union);
             }
-            raw.add(new Rule(src, new HashSet<>(r.effectiveProtocols()), dst));
+            raw.add(new Rule(src, new HashSet<>(IpProtocols.effective(r)), dst));
         }
         return merge(raw);
     }
@@ -67,10 +68,10 @@ public final class NormalisedFilter {
         for (JsonNode r : rules) {
             List<String> src = new ArrayList<>();
             r.path("SrcIPs").forEach(s -> src.add(s.asText()));
-            List<NetPortRange> dst = new ArrayList<>();
+            List<FilterRule.PortRange> dst = new ArrayList<>();
             for (JsonNode d : r.path("DstPorts")) {
                 JsonNode p = d.path("Ports");
-                dst.add(new NetPortRange(d.path("IP").asText(), new PortRange(p.path("First").asInt(), p.path("Last").asInt())));
+                dst.add(new FilterRule.PortRange(d.path("IP").asText(), p.path("First").asInt(), p.path("Last").asInt()));
             }
             List<Integer> proto = new ArrayList<>();
             r.path("IPProto").forEach(x -> proto.add(x.asInt()));

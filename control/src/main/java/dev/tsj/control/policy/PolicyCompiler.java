@@ -1,12 +1,13 @@
 package dev.tsj.control.policy;
 
+import dev.tsj.control.api.FilterRule;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Compiles a validated policy against a topology into what each node receives: the packet
@@ -17,185 +18,255 @@ import java.util.Set;
  * the internet while the node is an exit node. Two nodes see each other when a rule lets
  * either reach the other, where a router counts as a source or destination for the subnets it
  * serves. Both follow what Tailscale's control plane sends (see the conformance cases).
+ *
+ * <p>The work is done with node sets ({@link BitSet}s over positions) found through a sorted
+ * address table, so each rule costs about what it touches rather than rules x nodes x targets:
+ * a thousand-node allow-all tailnet compiles in milliseconds.
  */
 public final class PolicyCompiler {
 
-    /** One ACL with its aliases resolved: a source set and wire destinations. */
-    private record ResolvedAcl(IpSet sources, List<Destination> destinations, List<PortRange> selfPorts,
-                               List<Integer> protocols) {}
+    /** One destination of a rule, with the nodes that receive it. */
+    private record Destination(AliasResolver.Target target, PortRange ports, BitSet receivers) {}
 
-    private record Destination(AliasResolver.Target target, PortRange ports) {}
-
-    /** What the compiler asks of a node over and over, computed once per compilation. */
-    private record NodeFacts(TopologyNode node, IpSet addresses, IpSet subnets, boolean exit) {
-        static NodeFacts of(TopologyNode n) {
-            return new NodeFacts(n, n.addressSet(), IpSet.ofPrefixes(n.subnetRoutes()), !n.exitRoutes().isEmpty());
-        }
-    }
+    /** One ACL with its aliases resolved and its senders and receivers found. */
+    private record Acl(IpSet sources, List<Destination> destinations, IpSet destinationAddresses, List<PortRange> selfPorts,
+                       List<Integer> protocols, BitSet senders, BitSet sendersByAddress, BitSet receivers) {}
 
     private PolicyCompiler() {}
 
     public static CompiledPolicy compile(Policy policy, Topology topology) {
         AliasResolver resolver = new AliasResolver(policy, topology);
-        List<ResolvedAcl> acls = policy.acls().stream().map(r -> resolve(r, resolver)).toList();
-        List<NodeFacts> facts = topology.nodes().stream().map(NodeFacts::of).toList();
-        Map<Long, IpSet> ownerAddresses = new HashMap<>();
-        for (NodeFacts f : facts) {
-            f.node().owner().ifPresent(o -> ownerAddresses.merge(o, f.addresses(), IpSet::union));
+        NodeIndex index = new NodeIndex(topology.nodes());
+        Map<IpSet, BitSet> receiversBySet = new HashMap<>();
+        List<Acl> acls = new ArrayList<>();
+        for (AclRule rule : policy.acls()) {
+            Acl acl = resolve(rule, resolver, index, receiversBySet);
+            if (!acl.sources().isEmpty()) {
+                acls.add(acl);
+            }
         }
-        Map<Long, Set<Long>> visible = visibility(acls, facts);
-        Map<Long, NodePolicy> out = new LinkedHashMap<>();
-        for (NodeFacts viewer : facts) {
-            Set<Long> seen = visible.getOrDefault(viewer.node().id(), Set.of());
-            List<PeerEntry> peers = facts.stream().filter(p -> seen.contains(p.node().id()))
-                    .map(p -> peerEntry(viewer, p.node(), acls, topology)).toList();
-            out.put(viewer.node().id(), new NodePolicy(viewer.node().id(), packetFilter(viewer, acls, ownerAddresses), peers));
-        }
-        return new CompiledPolicy(out);
+        BitSet[] visible = visibility(acls, index);
+        List<List<FilterRule>> filters = new FilterBuilder(acls, index).build();
+        Map<Integer, List<CompiledPolicy.RouteGrant>> grants = routeGrants(acls, index);
+        return new CompiledPolicy(index, filters, visible, grants, topology);
     }
 
-    private static ResolvedAcl resolve(AclRule rule, AliasResolver resolver) {
+    private static Acl resolve(AclRule rule, AliasResolver resolver, NodeIndex index, Map<IpSet, BitSet> receiversBySet) {
         IpSet sources = IpSet.EMPTY;
         for (Alias a : rule.sources()) {
             sources = sources.union(resolver.sources(a));
         }
         List<Destination> destinations = new ArrayList<>();
         List<PortRange> selfPorts = new ArrayList<>();
+        BitSet receivers = new BitSet();
+        List<IpRange> destinationRanges = new ArrayList<>();
         for (AclDestination d : rule.destinations()) {
             if (d.target() instanceof Alias.AutoGroup(AutoGroupKind kind) && kind == AutoGroupKind.SELF) {
                 selfPorts.addAll(d.ports());
                 continue;
             }
             for (AliasResolver.Target t : resolver.destinations(d.target())) {
+                BitSet r = receiversBySet.computeIfAbsent(t.addresses(), index::receivers);
+                receivers.or(r);
+                destinationRanges.addAll(t.addresses().ranges());
                 for (PortRange p : d.ports()) {
-                    destinations.add(new Destination(t, p));
+                    destinations.add(new Destination(t, p, r));
                 }
             }
         }
-        return new ResolvedAcl(sources, destinations, selfPorts, rule.protocols());
+        BitSet byAddress = index.holding(sources);
+        return new Acl(sources, destinations, IpSet.of(destinationRanges), selfPorts, rule.protocols(), index.senders(sources),
+                byAddress, receivers);
     }
 
-    private static List<FilterRule> packetFilter(NodeFacts facts, List<ResolvedAcl> acls, Map<Long, IpSet> ownerAddresses) {
-        TopologyNode node = facts.node();
-        // Rules with the same sources and protocols are one rule on the wire, as Tailscale sends them.
-        Map<List<Object>, List<NetPortRange>> merged = new LinkedHashMap<>();
-        Map<List<Object>, FilterRule> shape = new HashMap<>();
-        for (ResolvedAcl acl : acls) {
-            if (acl.sources().isEmpty()) {
-                continue;
-            }
-            List<NetPortRange> dsts = acl.destinations().stream()
-                    .filter(d -> receives(facts, d.target().addresses()))
-                    .map(d -> new NetPortRange(d.target().wireIp(), d.ports())).toList();
-            add(merged, shape, acl.sources(), acl.protocols(), dsts);
-            if (!acl.selfPorts().isEmpty() && node.owner().isPresent()) {
-                IpSet sameUser = ownerAddresses.get(node.owner().getAsLong());
-                List<NetPortRange> selfDsts = new ArrayList<>();
-                for (PortRange p : acl.selfPorts()) {
-                    for (IpAddress a : node.addresses()) {
-                        selfDsts.add(new NetPortRange(a.toString(), p));
-                    }
-                }
-                add(merged, shape, acl.sources().intersect(sameUser), acl.protocols(), selfDsts);
-            }
+    /** Who sees whom: senders and receivers of each rule, both ways, and a user's own nodes under autogroup:self. */
+    private static BitSet[] visibility(List<Acl> acls, NodeIndex index) {
+        int n = index.size();
+        BitSet[] visible = new BitSet[n];
+        for (int i = 0; i < n; i++) {
+            visible[i] = new BitSet(n);
         }
-        List<FilterRule> rules = new ArrayList<>();
-        merged.forEach((key, dsts) -> rules.add(new FilterRule(shape.get(key).srcIps(), dsts, shape.get(key).ipProto())));
-        return rules;
-    }
-
-    private static void add(Map<List<Object>, List<NetPortRange>> merged, Map<List<Object>, FilterRule> shape,
-                            IpSet sources, List<Integer> protocols, List<NetPortRange> dsts) {
-        if (sources.isEmpty() || dsts.isEmpty()) {
-            return;
-        }
-        List<Object> key = List.of(sources, protocols);
-        shape.putIfAbsent(key, new FilterRule(sources.toWireStrings(), List.of(), protocols));
-        List<NetPortRange> into = merged.computeIfAbsent(key, k -> new ArrayList<>());
-        for (NetPortRange d : dsts) {
-            if (!into.contains(d)) {
-                into.add(d);
-            }
-        }
-    }
-
-    /** Whether a node must accept traffic to these destination addresses. */
-    private static boolean receives(NodeFacts node, IpSet destination) {
-        return destination.overlaps(node.addresses()) || destination.overlaps(node.subnets())
-                || (node.exit() && TailnetRanges.INTERNET.containsAll(destination));
-    }
-
-    /** Whether traffic from these sources can come from the node or the subnets it serves. */
-    private static boolean sends(NodeFacts node, IpSet sources) {
-        return sources.overlaps(node.addresses()) || sources.overlaps(node.subnets());
-    }
-
-    private static Map<Long, Set<Long>> visibility(List<ResolvedAcl> acls, List<NodeFacts> facts) {
-        Map<Long, Set<Long>> visible = new HashMap<>();
-        Map<Long, List<TopologyNode>> byOwner = new HashMap<>();
-        facts.forEach(f -> f.node().owner().ifPresent(o -> byOwner.computeIfAbsent(o, k -> new ArrayList<>()).add(f.node())));
-        for (ResolvedAcl acl : acls) {
-            List<NodeFacts> senders = facts.stream().filter(n -> sends(n, acl.sources())).toList();
-            List<NodeFacts> receivers = facts.stream()
-                    .filter(n -> acl.destinations().stream().anyMatch(d -> receives(n, d.target().addresses()))).toList();
-            for (NodeFacts s : senders) {
-                for (NodeFacts r : receivers) {
-                    link(visible, s.node(), r.node());
-                }
-            }
+        for (Acl acl : acls) {
+            link(visible, acl.senders(), acl.receivers());
             if (!acl.selfPorts().isEmpty()) {
                 // autogroup:self links a user's own nodes when the rule's sources include them.
-                for (NodeFacts s : senders) {
-                    if (s.node().owner().isPresent() && acl.sources().overlaps(s.addresses())) {
-                        for (TopologyNode r : byOwner.get(s.node().owner().getAsLong())) {
-                            link(visible, s.node(), r);
-                        }
-                    }
+                for (BitSet own : index.byOwner.values()) {
+                    BitSet senders = (BitSet) own.clone();
+                    senders.and(acl.sendersByAddress());
+                    link(visible, senders, own);
                 }
             }
+        }
+        for (int i = 0; i < n; i++) {
+            visible[i].clear(i);
         }
         return visible;
     }
 
-    private static void link(Map<Long, Set<Long>> visible, TopologyNode a, TopologyNode b) {
-        if (a.id() == b.id()) {
+    private static void link(BitSet[] visible, BitSet a, BitSet b) {
+        if (a.isEmpty() || b.isEmpty()) {
             return;
         }
-        visible.computeIfAbsent(a.id(), k -> new HashSet<>()).add(b.id());
-        visible.computeIfAbsent(b.id(), k -> new HashSet<>()).add(a.id());
+        for (int i = a.nextSetBit(0); i >= 0; i = a.nextSetBit(i + 1)) {
+            visible[i].or(b);
+        }
+        for (int i = b.nextSetBit(0); i >= 0; i = b.nextSetBit(i + 1)) {
+            visible[i].or(a);
+        }
     }
 
     /**
-     * A peer as one viewer sees it: its own addresses always, but only those of its routes that
-     * carry traffic between the viewer and the routed subnet in either direction. WireGuard
+     * Which viewers may get each route a router serves in its AllowedIPs: those some rule lets
+     * send into the routed addresses, and those the routed addresses may send to. WireGuard
      * checks AllowedIPs both ways, so a subnet that may only send to the viewer still needs to
      * be there, while one with no rule to or from the viewer is left out, as Tailscale does.
+     * Every served subnet route is granted, not only primary ones, so that a failover to the
+     * other router of an HA pair needs no new compilation; only the primary shows it.
      */
-    private static PeerEntry peerEntry(NodeFacts viewer, TopologyNode peer, List<ResolvedAcl> acls, Topology topology) {
-        List<String> allowed = new ArrayList<>();
-        for (IpAddress a : peer.addresses()) {
-            allowed.add(IpPrefix.host(a).toString());
-        }
-        List<String> primary = topology.primaryRoutesOf(peer.id()).stream()
-                .filter(r -> carriesTraffic(viewer, IpSet.of(r.range()), acls)).map(IpPrefix::toString).toList();
-        allowed.addAll(primary);
-        peer.exitRoutes().stream()
-                .filter(r -> carriesTraffic(viewer, TailnetRanges.INTERNET.intersect(IpSet.of(r.range())), acls))
-                .forEach(r -> allowed.add(r.toString()));
-        return new PeerEntry(peer.id(), peer.hostname(), allowed, primary);
-    }
-
-    /** Whether some rule lets the viewer send into these addresses, or lets them send to the viewer. */
-    private static boolean carriesTraffic(NodeFacts viewer, IpSet routed, List<ResolvedAcl> acls) {
-        for (ResolvedAcl acl : acls) {
-            boolean outbound = sends(viewer, acl.sources())
-                    && acl.destinations().stream().anyMatch(d -> d.target().addresses().overlaps(routed));
-            boolean inbound = acl.sources().overlaps(routed)
-                    && acl.destinations().stream().anyMatch(d -> receives(viewer, d.target().addresses()));
-            if (outbound || inbound) {
-                return true;
+    private static Map<Integer, List<CompiledPolicy.RouteGrant>> routeGrants(List<Acl> acls, NodeIndex index) {
+        Map<Integer, List<CompiledPolicy.RouteGrant>> out = new HashMap<>();
+        Map<IpPrefix, BitSet> bySubnet = new HashMap<>();
+        for (int p = 0; p < index.size(); p++) {
+            TopologyNode peer = index.nodes.get(p);
+            List<CompiledPolicy.RouteGrant> grants = new ArrayList<>();
+            for (IpPrefix r : peer.subnetRoutes()) {
+                BitSet viewers = bySubnet.computeIfAbsent(r, k -> carriers(acls, IpSet.of(k.range())));
+                grants.add(new CompiledPolicy.RouteGrant(r, false, viewers));
+            }
+            for (IpPrefix r : peer.exitRoutes()) {
+                IpSet routed = TailnetRanges.INTERNET.intersect(IpSet.of(r.range()));
+                grants.add(new CompiledPolicy.RouteGrant(r, true, carriers(acls, routed)));
+            }
+            if (!grants.isEmpty()) {
+                out.put(p, List.copyOf(grants));
             }
         }
-        return false;
+        return out;
+    }
+
+    private static BitSet carriers(List<Acl> acls, IpSet routed) {
+        BitSet out = new BitSet();
+        for (Acl acl : acls) {
+            if (acl.destinationAddresses().overlaps(routed)) {
+                out.or(acl.senders());
+            }
+            if (acl.sources().overlaps(routed)) {
+                out.or(acl.receivers());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Builds every node's packet filter. Each destination is handed to the nodes that receive
+     * it, so a node's work is the size of its own filter. Rules with the same sources and
+     * protocols are one rule on the wire, as Tailscale sends them; equal filters are shared.
+     */
+    private static final class FilterBuilder {
+        private final List<Acl> acls;
+        private final NodeIndex index;
+        /** Per node, the (rule, destination) pairs it receives, rule-major, as {@code rule << 32 | destination}. */
+        private final long[][] received;
+        private final int[] receivedCount;
+        private final Map<List<Object>, Integer> keyIds = new HashMap<>();
+        private final List<List<String>> keySources = new ArrayList<>();
+        private final List<List<Integer>> keyProtocols = new ArrayList<>();
+        private final Map<Long, IpSet> ownerAddresses = new HashMap<>();
+        private final Map<List<Object>, Integer> selfKeys = new HashMap<>();
+        private final Map<List<FilterRule>, List<FilterRule>> shared = new HashMap<>();
+        private final int[] aclKeys;
+
+        FilterBuilder(List<Acl> acls, NodeIndex index) {
+            this.acls = acls;
+            this.index = index;
+            int n = index.size();
+            received = new long[n][];
+            receivedCount = new int[n];
+            aclKeys = acls.stream().mapToInt(acl -> key(acl.sources(), acl.protocols())).toArray();
+            for (int a = 0; a < acls.size(); a++) {
+                List<Destination> ds = acls.get(a).destinations();
+                for (int d = 0; d < ds.size(); d++) {
+                    BitSet r = ds.get(d).receivers();
+                    for (int i = r.nextSetBit(0); i >= 0; i = r.nextSetBit(i + 1)) {
+                        append(i, ((long) a << 32) | d);
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                TopologyNode t = index.nodes.get(i);
+                t.owner().ifPresent(o -> ownerAddresses.merge(o, t.addressSet(), IpSet::union));
+            }
+        }
+
+        private void append(int node, long entry) {
+            long[] list = received[node];
+            if (list == null) {
+                list = received[node] = new long[4];
+            } else if (receivedCount[node] == list.length) {
+                list = received[node] = java.util.Arrays.copyOf(list, list.length * 2);
+            }
+            list[receivedCount[node]++] = entry;
+        }
+
+        List<List<FilterRule>> build() {
+            List<List<FilterRule>> out = new ArrayList<>(index.size());
+            for (int i = 0; i < index.size(); i++) {
+                List<FilterRule> f = filterOf(i);
+                out.add(shared.computeIfAbsent(f, k -> k));
+            }
+            return out;
+        }
+
+        private List<FilterRule> filterOf(int node) {
+            TopologyNode t = index.nodes.get(node);
+            Map<Integer, LinkedHashSet<FilterRule.PortRange>> merged = new LinkedHashMap<>();
+            long[] entries = received[node];
+            int count = receivedCount[node];
+            int cursor = 0;
+            for (int a = 0; a < acls.size(); a++) {
+                Acl acl = acls.get(a);
+                List<FilterRule.PortRange> dsts = new ArrayList<>();
+                while (cursor < count && (entries[cursor] >>> 32) == a) {
+                    Destination d = acl.destinations().get((int) entries[cursor]);
+                    dsts.add(new FilterRule.PortRange(d.target().wireIp(), d.ports().first(), d.ports().last()));
+                    cursor++;
+                }
+                add(merged, aclKeys[a], dsts);
+                if (!acl.selfPorts().isEmpty() && t.owner().isPresent()) {
+                    long owner = t.owner().getAsLong();
+                    Integer selfKey = selfKeys.computeIfAbsent(List.of(a, owner), k -> {
+                        IpSet sources = acl.sources().intersect(ownerAddresses.get(owner));
+                        return sources.isEmpty() ? -1 : key(sources, acl.protocols());
+                    });
+                    if (selfKey >= 0) {
+                        List<FilterRule.PortRange> selfDsts = new ArrayList<>();
+                        for (PortRange p : acl.selfPorts()) {
+                            for (IpAddress addr : t.addresses()) {
+                                selfDsts.add(new FilterRule.PortRange(addr.toString(), p.first(), p.last()));
+                            }
+                        }
+                        add(merged, selfKey, selfDsts);
+                    }
+                }
+            }
+            List<FilterRule> rules = new ArrayList<>(merged.size());
+            merged.forEach((k, dsts) -> rules.add(new FilterRule(keySources.get(k), List.copyOf(dsts), keyProtocols.get(k))));
+            return List.copyOf(rules);
+        }
+
+        private int key(IpSet sources, List<Integer> protocols) {
+            return keyIds.computeIfAbsent(List.of(sources, protocols), k -> {
+                keySources.add(sources.toWireStrings());
+                keyProtocols.add(protocols);
+                return keySources.size() - 1;
+            });
+        }
+
+        private static void add(Map<Integer, LinkedHashSet<FilterRule.PortRange>> merged, int key,
+                                List<FilterRule.PortRange> dsts) {
+            if (!dsts.isEmpty()) {
+                merged.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(dsts);
+            }
+        }
     }
 }

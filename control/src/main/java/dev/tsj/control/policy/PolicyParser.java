@@ -34,9 +34,16 @@ public final class PolicyParser {
     private static final Set<String> UNSUPPORTED_SECTIONS = Set.of(
             "grants", "ipsets", "postures", "defaultsrcposture", "tests", "sshtests");
 
+    /** The largest policy accepted, as Tailscale's limit: it also bounds an admin request. */
+    public static final int MAX_BYTES = 1 << 20;
+
     private PolicyParser() {}
 
     public static Policy parse(String text) throws PolicyException {
+        int size = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (size > MAX_BYTES) {
+            throw new PolicyException(null, "the policy is " + size + " bytes; at most " + MAX_BYTES + " are allowed");
+        }
         HuJsonValue root = HuJsonParser.parse(text);
         if (!(root instanceof HuJsonValue.Obj top)) {
             throw new PolicyException(root.position(), "the policy must be an object, found " + root.kind());

@@ -4,6 +4,7 @@ import dev.tsj.control.EventLog;
 import dev.tsj.control.admin.AdminDispatcher;
 import dev.tsj.control.admin.AdminServer;
 import dev.tsj.control.core.Core;
+import dev.tsj.control.policy.PolicyException;
 import dev.tsj.control.store.Store;
 import dev.tsj.control.util.DurationText;
 import dev.tsj.control.util.SecureFiles;
@@ -65,7 +66,15 @@ public final class ControlServer implements AutoCloseable {
             publicKey = key.publicKey();
             Store store = StoreUrls.open(config.dbUrl(), config.stateDir());
             log.info("store.opened", "schema", store.schemaVersion());
-            c = new Core(store, config.tailnet(), Clock.systemUTC(), log);
+            try {
+                c = new Core(store, config.tailnet(), Clock.systemUTC(), log, config.policy());
+            } catch (PolicyException e) {
+                store.close();
+                throw new IOException(e.getMessage(), e);
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
             l = new ServerSocket();
             l.setReuseAddress(true);
             l.bind(config.listen(), 4096);

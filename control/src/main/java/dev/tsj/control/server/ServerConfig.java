@@ -10,8 +10,15 @@ import java.nio.file.Path;
  * @param listen   TCP address of the front door (port 0: any free port, for tests)
  * @param stateDir holds the server key, the database (by default) and the admin socket
  * @param dbUrl    database URL; null for SQLite in {@code stateDir/tsj-control.db}
+ * @param policy   policy text put in force at start, replacing the stored one ({@code serve
+ *                 --policy FILE}); null keeps the stored policy (or none: allow all)
  */
-public record ServerConfig(InetSocketAddress listen, Path stateDir, String dbUrl, TailnetConfig tailnet) {
+public record ServerConfig(InetSocketAddress listen, Path stateDir, String dbUrl, TailnetConfig tailnet, String policy) {
+    public ServerConfig(InetSocketAddress listen, Path stateDir, String dbUrl, TailnetConfig tailnet) {
+        this(listen, stateDir, dbUrl, tailnet, null);
+    }
+
+
     public static final String DEFAULT_STATE_DIR = "/var/lib/tsj-control";
     public static final String DB_FILE = "tsj-control.db";
     public static final String ADMIN_SOCKET = "admin.sock";

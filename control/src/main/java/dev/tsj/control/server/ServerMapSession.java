@@ -3,18 +3,15 @@ package dev.tsj.control.server;
 import dev.tsj.control.api.ApiJson;
 import dev.tsj.control.api.ErrorMessage;
 import dev.tsj.control.api.KeepAlive;
-import dev.tsj.control.core.ChangeLog;
 import dev.tsj.control.core.ControlError;
 import dev.tsj.control.core.Core;
+import dev.tsj.control.core.MapCursor;
 import dev.tsj.control.core.MapEncoder;
 import dev.tsj.control.core.MapSubscription;
 import dev.tsj.control.core.SessionHandle;
 import dev.tsj.control.core.TailnetConfig;
 import dev.tsj.control.noise.NoiseChannel;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -84,7 +81,7 @@ final class ServerMapSession implements SessionHandle {
     void writeLoop() {
         try {
             channel.writeMessage(MapEncoder.full(sub.initial()));
-            long cursor = sub.cursor();
+            MapCursor cursor = new MapCursor(sub);
             long lastSend = System.nanoTime();
             long lastDelta = lastSend - deltaIntervalNanos;
             while (!closed) {
@@ -111,21 +108,17 @@ final class ServerMapSession implements SessionHandle {
                     continue;
                 }
                 wakePending.set(false);
-                Map<Long, ChangeLog.Entry> latest = new LinkedHashMap<>();
-                long next = sub.changes().read(cursor, e -> latest.put(e.nodeId(), e));
-                if (next < 0) {
+                MapCursor.Step step = cursor.next();
+                if (step.fullMapNeeded()) {
                     if (!resync()) {
                         return;
                     }
                     channel.writeMessage(MapEncoder.full(sub.initial()));
-                    cursor = sub.cursor();
+                    cursor.restart();
+                } else if (step.message() != null) {
+                    channel.writeMessage(step.message());
                 } else {
-                    cursor = next;
-                    List<byte[]> delta = MapEncoder.delta(sub.nodeId(), latest.values());
-                    if (delta == null) {
-                        continue;
-                    }
-                    channel.writeMessage(delta);
+                    continue;
                 }
                 lastSend = System.nanoTime();
                 lastDelta = lastSend;

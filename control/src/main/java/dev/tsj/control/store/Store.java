@@ -39,6 +39,12 @@ public interface Store extends AutoCloseable {
     /** Replaces all routes of a node. */
     void replaceRoutes(long nodeId, List<RouteRow> routes);
 
+    /** The tailnet's policy, or null when none was ever set (then every node may reach every other). */
+    PolicyRow policy();
+
+    /** Stores the policy (already validated by the caller), replacing the previous one. */
+    void setPolicy(PolicyRow policy);
+
     /**
      * Runs {@code work} as one transaction: all its writes land or none does (a nested
      * call joins the outer transaction).

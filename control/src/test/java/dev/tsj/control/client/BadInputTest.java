@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tsj.control.TestNode;
+import dev.tsj.control.admin.AdminOps;
 import dev.tsj.control.api.ApiJson;
 import dev.tsj.control.api.ErrorCode;
 import dev.tsj.control.api.ErrorMessage;
@@ -161,7 +162,7 @@ class BadInputTest extends dev.tsj.control.ServerTestBase {
         assertEquals("field \"routes\" must be a list of strings",
                 admin("{\"op\":\"routes.approve\",\"node\":\"a\",\"routes\":\"10.0.0.0/8\"}").get("error").asText());
         assertEquals("no such node: 42", admin("{\"op\":\"nodes.delete\",\"node\":\"42\"}").get("error").asText());
-        String huge = "{\"op\":\"users.create\",\"name\":\"" + "a".repeat(100_000) + "\"}";
+        String huge = "{\"op\":\"users.create\",\"name\":\"" + "a".repeat(AdminOps.MAX_REQUEST + 1) + "\"}";
         assertTrue(admin(huge).get("error").asText().startsWith("request too large"));
         assertTrue(server.admin().listUsers().isEmpty(), "nothing changed");
         assertTrue(admin("{\"op\":\"users.list\"}").get("ok").asBoolean());

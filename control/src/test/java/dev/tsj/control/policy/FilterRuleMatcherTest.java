@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tsj.control.api.FilterRule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -11,9 +12,9 @@ class FilterRuleMatcherTest {
 
     private static final FilterRule SSH_AND_WEB = new FilterRule(
             List.of("100.64.0.0-100.64.0.255", "10.33.0.0/16", "fd7a:115c:a1e0::5"),
-            List.of(new NetPortRange("100.100.1.1", new PortRange(22, 22)),
-                    new NetPortRange("192.168.1.0/24", new PortRange(80, 443)),
-                    new NetPortRange("fd7a:115c:a1e0::9", new PortRange(22, 22))),
+            List.of(new FilterRule.PortRange("100.100.1.1", 22, 22),
+                    new FilterRule.PortRange("192.168.1.0/24", 80, 443),
+                    new FilterRule.PortRange("fd7a:115c:a1e0::9", 22, 22)),
             List.of());
 
     private final FilterRuleMatcher m = FilterRuleMatcher.of(SSH_AND_WEB);
@@ -44,7 +45,7 @@ class FilterRuleMatcherTest {
 
     @Test
     void explicitProtocolsAndWildcards() {
-        FilterRule udpAnywhere = new FilterRule(List.of("*"), List.of(new NetPortRange("*", new PortRange(53, 53))),
+        FilterRule udpAnywhere = new FilterRule(List.of("*"), List.of(new FilterRule.PortRange("*", 53, 53)),
                 List.of(IpProtocols.UDP));
         FilterRuleMatcher dns = FilterRuleMatcher.of(udpAnywhere);
         assertTrue(dns.matchesV4(0x08080808, 0x01010101, IpProtocols.UDP, 53));

@@ -36,12 +36,12 @@ class HuJsonParserTest {
     @Test
     void missingCommaNamesLineAndColumn() {
         String text = "{\n  \"acls\": []\n  \"groups\": {}\n}";
-        assertEquals("policy: line 3, column 3: expected ',' or '}'", error(text));
+        assertEquals("policy: line 3, column 3: expected ',' or '}' after the value of \"acls\", found '\"'", error(text));
     }
 
     @Test
     void missingCommaInArray() {
-        assertEquals("policy: line 1, column 7: expected ',' or ']'", error("[1, 2 3]"));
+        assertEquals("policy: line 1, column 7: expected ',' or ']' after a list element, found '3'", error("[1, 2 3]"));
     }
 
     @Test

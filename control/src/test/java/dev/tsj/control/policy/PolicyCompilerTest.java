@@ -3,6 +3,7 @@ package dev.tsj.control.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tsj.control.api.FilterRule;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class PolicyCompilerTest {
         NodePolicy laptop = c.forNode(1).orElseThrow();
         assertEquals(List.of("phone"), laptop.peers().stream().map(PeerEntry::hostname).toList());
         assertEquals(List.of(new FilterRule(List.of("100.64.0.1-100.64.0.2"),
-                List.of(new NetPortRange("100.64.0.1", new PortRange(22, 22))), List.of())), laptop.packetFilter());
+                List.of(new FilterRule.PortRange("100.64.0.1", 22, 22)), List.of())), laptop.packetFilter());
         assertTrue(c.forNode(3).orElseThrow().peers().isEmpty(), "bob has no other node");
     }
 
@@ -53,7 +54,7 @@ class PolicyCompilerTest {
                 """, LAPTOP, DESK, ROUTER1, ROUTER2);
         for (long router : List.of(4L, 5L)) {
             assertEquals(List.of(new FilterRule(List.of("100.64.0.1"),
-                    List.of(new NetPortRange("192.168.1.0/24", new PortRange(443, 443))), List.of())),
+                    List.of(new FilterRule.PortRange("192.168.1.0/24", 443, 443)), List.of())),
                     c.forNode(router).orElseThrow().packetFilter());
         }
         List<PeerEntry> seen = c.forNode(1).orElseThrow().peers();

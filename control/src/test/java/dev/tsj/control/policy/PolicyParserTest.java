@@ -44,7 +44,7 @@ class PolicyParserTest {
 
     @Test
     void syntaxError() {
-        assertEquals("policy: line 6, column 3: expected ',' or '}'",
+        assertEquals("policy: line 6, column 3: expected ',' or '}' after the value of \"acls\", found '\"'",
                 error(PREAMBLE + "  \"acls\": []\n  \"x\": 1}"));
     }
 

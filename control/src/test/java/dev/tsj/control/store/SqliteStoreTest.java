@@ -1,6 +1,7 @@
 package dev.tsj.control.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,11 +21,11 @@ class SqliteStoreTest {
     void migratesOnceUsesWalAndKeepsDataAcrossReopen() throws Exception {
         Path db = dir.resolve("t.db");
         try (Store s = SqliteStore.open(db)) {
-            assertEquals(1, s.schemaVersion());
+            assertEquals(2, s.schemaVersion());
             s.insertUser("alice", Instant.ofEpochMilli(1000));
         }
         try (Store s = SqliteStore.open(db)) {
-            assertEquals(1, s.schemaVersion());
+            assertEquals(2, s.schemaVersion());
             assertEquals(List.of(new UserRow(1, "alice", Instant.ofEpochMilli(1000))), s.users());
         }
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + db); var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
@@ -52,6 +53,26 @@ class SqliteStoreTest {
                 s.insertUser("bob", Instant.now());
             }));
             assertTrue(s.users().isEmpty());
+        }
+    }
+
+    @Test
+    void keepsOnePolicyAcrossReopenAndMigratesAVersionOneDatabase() throws Exception {
+        Path db = dir.resolve("t.db");
+        SqliteStore.open(db).close();
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            // What a database written before policies existed looks like.
+            c.createStatement().execute("DROP TABLE policy");
+            c.createStatement().execute("UPDATE schema_version SET version = 1");
+        }
+        try (Store s = SqliteStore.open(db)) {
+            assertEquals(2, s.schemaVersion());
+            assertNull(s.policy());
+            s.setPolicy(new PolicyRow("// first\n{}", Instant.ofEpochMilli(1000)));
+            s.setPolicy(new PolicyRow("{\"acls\": []}", Instant.ofEpochMilli(2000)));
+        }
+        try (Store s = SqliteStore.open(db)) {
+            assertEquals(new PolicyRow("{\"acls\": []}", Instant.ofEpochMilli(2000)), s.policy());
         }
     }
 }

@@ -2,8 +2,6 @@ package dev.tsj.daemon.filter;
 
 import dev.tsj.control.api.FilterRule;
 import dev.tsj.control.policy.FilterRuleMatcher;
-import dev.tsj.control.policy.NetPortRange;
-import dev.tsj.control.policy.PortRange;
 import dev.tsj.daemon.wg.PacketFilter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -53,12 +51,8 @@ public final class StatefulFilter implements PacketFilter {
     private static StatefulFilter compile(List<FilterRule> wire, FlowTable flows, java.util.function.LongSupplier clock) {
         List<FilterRuleMatcher> out = new ArrayList<>();
         for (FilterRule r : wire) {
-            List<NetPortRange> dst = new ArrayList<>();
-            for (FilterRule.PortRange p : r.dstPorts()) {
-                dst.add(new NetPortRange(p.ip(), new PortRange(p.first(), p.last())));
-            }
             try {
-                out.add(FilterRuleMatcher.of(new dev.tsj.control.policy.FilterRule(r.srcIps(), dst, r.ipProto())));
+                out.add(FilterRuleMatcher.of(r));
             } catch (IllegalArgumentException e) {
                 java.util.logging.Logger.getLogger(StatefulFilter.class.getName()).warning("filter rule skipped: " + e.getMessage());
             }

@@ -61,7 +61,14 @@ final class Migrations {
                       approved INTEGER NOT NULL,
                       PRIMARY KEY (node_id, prefix))""",
                     "CREATE INDEX auth_keys_user ON auth_keys(user_id)",
-                    "CREATE INDEX nodes_user ON nodes(user_id)"));
+                    "CREATE INDEX nodes_user ON nodes(user_id)"),
+            // 2: the tailnet policy (HuJSON text as written; one row at most).
+            List.of(
+                    """
+                    CREATE TABLE policy (
+                      id INTEGER PRIMARY KEY CHECK (id = 1),
+                      text TEXT NOT NULL,
+                      updated_at INTEGER NOT NULL)"""));
 
     static int latest() {
         return STEPS.size();

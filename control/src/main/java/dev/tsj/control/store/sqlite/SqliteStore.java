@@ -8,6 +8,7 @@ import dev.tsj.control.api.IpLiterals;
 import dev.tsj.control.api.IpPrefix;
 import dev.tsj.control.store.AuthKeyRow;
 import dev.tsj.control.store.NodeRow;
+import dev.tsj.control.store.PolicyRow;
 import dev.tsj.control.store.RouteRow;
 import dev.tsj.control.store.Store;
 import dev.tsj.control.store.StoreException;
@@ -308,6 +309,28 @@ public final class SqliteStore implements Store {
             }
         } catch (SQLException e) {
             throw fail("transaction", e);
+        }
+    }
+
+    @Override
+    public PolicyRow policy() {
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT text, updated_at FROM policy")) {
+            return rs.next() ? new PolicyRow(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))) : null;
+        } catch (SQLException e) {
+            throw fail("read policy", e);
+        }
+    }
+
+    @Override
+    public void setPolicy(PolicyRow policy) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO policy(id, text, updated_at) VALUES (1, ?, ?) "
+                        + "ON CONFLICT(id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at")) {
+            ps.setString(1, policy.text());
+            ps.setLong(2, policy.updatedAt().toEpochMilli());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("store policy", e);
         }
     }
 
