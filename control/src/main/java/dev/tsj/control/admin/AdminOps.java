@@ -18,6 +18,7 @@ public final class AdminOps {
     public static final String ROUTES_APPROVE = "routes.approve";
     public static final String ROUTES_UNAPPROVE = "routes.unapprove";
     public static final String STATS = "stats";
+    public static final String RELAY_STATS = "relay.stats";
 
     /** The largest request line the server reads. */
     public static final int MAX_REQUEST = 64 * 1024;

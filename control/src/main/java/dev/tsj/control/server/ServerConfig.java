@@ -1,6 +1,7 @@
 package dev.tsj.control.server;
 
 import dev.tsj.control.core.TailnetConfig;
+import dev.tsj.control.relay.ControlRelayConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
@@ -10,8 +11,15 @@ import java.nio.file.Path;
  * @param listen   TCP address of the front door (port 0: any free port, for tests)
  * @param stateDir holds the server key, the database (by default) and the admin socket
  * @param dbUrl    database URL; null for SQLite in {@code stateDir/tsj-control.db}
+ * @param relays   the embedded relay, STUN and the relay map
  */
-public record ServerConfig(InetSocketAddress listen, Path stateDir, String dbUrl, TailnetConfig tailnet) {
+public record ServerConfig(InetSocketAddress listen, Path stateDir, String dbUrl, TailnetConfig tailnet,
+                           ControlRelayConfig relays) {
+    /** With the embedded relay and no STUN (tests and library use). */
+    public ServerConfig(InetSocketAddress listen, Path stateDir, String dbUrl, TailnetConfig tailnet) {
+        this(listen, stateDir, dbUrl, tailnet, ControlRelayConfig.embeddedOnly());
+    }
+
     public static final String DEFAULT_STATE_DIR = "/var/lib/tsj-control";
     public static final String DB_FILE = "tsj-control.db";
     public static final String ADMIN_SOCKET = "admin.sock";
