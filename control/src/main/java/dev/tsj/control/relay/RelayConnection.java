@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RelayConnection {
     private static final long NOT_HERE_NOTICE_NANOS = 1_000_000_000L;
     private static final int MAX_SENDERS_BEFORE_PRUNE = 256;
+    private static final long LINGER_NANOS = 2_000_000_000L;
 
     private final RelayServer server;
     private final RelayCounters counters;
@@ -73,7 +74,10 @@ final class RelayConnection {
         FrameReader reader = new FrameReader(in, RelayProto.MAX_PAYLOAD, leftover);
         RelayHandshake.ClientProof proof;
         try {
-            proof = reader.next() && reader.type() == RelayProto.CLIENT_INFO
+            if (!reader.next()) {
+                return; // left before trying to prove anything (a port scan, a timeout)
+            }
+            proof = reader.type() == RelayProto.CLIENT_INFO
                     ? RelayHandshake.openClientInfo(server.privateKey(), challenge, reader.payloadCopy()) : null;
         } catch (ProtocolException e) {
             proof = null;
@@ -89,13 +93,22 @@ final class RelayConnection {
         nodeKey = proof.nodeKey();
         keyBytes = nodeKey.bytes();
         ServerInfo info = new ServerInfo(RelayProto.VERSION, server.config().keepAlive(), server.config().name());
-        out.write(RelayHandshake.serverInfoFrame(proof.keys(), info));
-        out.flush();
-        proof.keys().destroy();
-        socket.setSoTimeout((int) info.deadAfter().toMillis());
         Thread writer = Thread.ofVirtual().name("relay-writer").unstarted(this::writeLoop);
         queue.setWriter(writer);
+        // Registered before the client hears it is in, so "connected" means reachable.
+        // Frames for it queue up until the writer starts, after the server info.
         server.register(this);
+        try {
+            out.write(RelayHandshake.serverInfoFrame(proof.keys(), info));
+            out.flush();
+        } catch (IOException e) {
+            close();
+            server.unregister(this);
+            throw e;
+        } finally {
+            proof.keys().destroy();
+        }
+        socket.setSoTimeout((int) info.deadAfter().toMillis());
         writer.start();
         try {
             readLoop(reader);
@@ -234,11 +247,31 @@ final class RelayConnection {
                     }
                 }
             });
+            if (draining && !closed) {
+                lingeringClose();
+            }
         } catch (IOException e) {
             // the reader sees the socket fail too and cleans up
         } finally {
             close();
             queue.drainAndRelease();
+        }
+    }
+
+    /**
+     * Half-closes and gives the client a moment to read the last frame and hang up: closing
+     * with its keepalives still unread would send a reset, and a reset can discard the
+     * frame before the client reads it.
+     */
+    private void lingeringClose() throws IOException {
+        socket.shutdownOutput();
+        long end = System.nanoTime() + LINGER_NANOS;
+        while (!closed && System.nanoTime() < end) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 

@@ -42,6 +42,12 @@ public final class RelayClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RelayClient.class.getName());
     /** How long waits after a RESTARTING notice stay short. */
     private static final long RESTART_BACKOFF_CAP_MS = 1000;
+    /**
+     * A connection that lasted this long resets the backoff. Not resetting it on every
+     * success keeps two nodes that share a key (a cloned machine) from knocking each other
+     * off the relay many times a second: their waits grow to the maximum.
+     */
+    private static final Duration STABLE = Duration.ofSeconds(10);
 
     public enum State { CONNECTING, CONNECTED, BACKING_OFF, CLOSED }
 
@@ -210,7 +216,7 @@ public final class RelayClient implements AutoCloseable {
             setState(State.CONNECTING, url.toString());
             String why;
             try {
-                session(backoff);
+                session();
                 why = "relay closed the connection";
             } catch (SocketTimeoutException e) {
                 why = "relay silent for too long";
@@ -221,6 +227,9 @@ public final class RelayClient implements AutoCloseable {
             }
             if (closed) {
                 break;
+            }
+            if (connectedSince != null && Duration.between(connectedSince, Instant.now()).compareTo(STABLE) >= 0) {
+                backoff.reset();
             }
             long wait = nextWait(backoff);
             setState(State.BACKING_OFF, why + "; retrying in " + wait + " ms");
@@ -246,7 +255,7 @@ public final class RelayClient implements AutoCloseable {
         return System.nanoTime() - restartUntilNanos < 0 ? Math.min(w, RESTART_BACKOFF_CAP_MS) : w;
     }
 
-    private void session(Backoff backoff) throws IOException {
+    private void session() throws IOException {
         RelayDialer.Dialed d = RelayDialer.dial(url, options.connectTimeout(), options.handshakeTimeout());
         socket = d.socket();
         if (closed) {
@@ -284,7 +293,6 @@ public final class RelayClient implements AutoCloseable {
         connectedSince = Instant.now();
         health = "";
         connects.incrementAndGet();
-        backoff.reset();
         restartUntilNanos = System.nanoTime();
         Thread w = Thread.ofPlatform().daemon(true).name("relay-send " + info.name())
                 .unstarted(() -> writeLoop(d.out(), info.keepAlive().toNanos()));
