@@ -6,6 +6,7 @@ import dev.tsj.control.client.ClientOptions;
 import dev.tsj.control.client.ControlClient;
 import dev.tsj.control.client.ControlException;
 import dev.tsj.control.core.TailnetConfig;
+import dev.tsj.control.relay.ControlRelayConfig;
 import dev.tsj.control.server.ControlServer;
 import dev.tsj.control.server.ServerConfig;
 import dev.tsj.crypto.PrivateKey;
@@ -22,6 +23,7 @@ import java.util.function.BooleanSupplier;
 public final class TestServer implements AutoCloseable {
     public final Path stateDir;
     public final TailnetConfig tailnet;
+    public final ControlRelayConfig relays;
     private ControlServer server;
     private int port;
 
@@ -31,14 +33,20 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(Path stateDir, TailnetConfig tailnet) throws IOException {
+        this(stateDir, tailnet, ControlRelayConfig.embeddedOnly());
+    }
+
+    public TestServer(Path stateDir, TailnetConfig tailnet, ControlRelayConfig relays) throws IOException {
         this.stateDir = stateDir;
         this.tailnet = tailnet;
+        this.relays = relays;
         start();
     }
 
     /** Starts (again) on the same port and state dir. */
     public void start() throws IOException {
-        server = ControlServer.start(new ServerConfig(new InetSocketAddress("127.0.0.1", port), stateDir, null, tailnet),
+        server = ControlServer.start(new ServerConfig(new InetSocketAddress("127.0.0.1", port), stateDir, null, tailnet,
+                relays),
                 EventLog.silent());
         port = server.address().getPort();
     }
