@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -cp "$(cat bench/target/classpath.txt):bench/target/classes" dev.tsj.bench.relay.RelayBench 200 1452
  * </pre>
  * Arguments: megabytes to send (default 200), packet size (default 1452: a full WireGuard
- * packet at tsj's MTU of 1420), relay heap (default 1g, as the control server's).
+ * packet at tsj's MTU of 1420), window (packets in flight, default 200, as a TCP flow inside
+ * the tunnel would keep; 0: none, send as fast as the sender's queue takes them, and count
+ * what the relay drops), relay heap (default 1g, as the control server's).
  */
 public final class RelayBench {
     private RelayBench() {}
@@ -34,13 +38,23 @@ public final class RelayBench {
     public static void main(String[] args) throws Exception {
         long megabytes = args.length > 0 ? Long.parseLong(args[0]) : 200;
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 1452;
-        String heap = args.length > 2 ? args[2] : "1g";
+        int window = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        String heap = args.length > 3 ? args[3] : "1g";
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process relay = new ProcessBuilder(java, "-Xmx" + heap, "-XX:+UseG1GC", "-cp",
-                System.getProperty("java.class.path"), BenchRelayMain.class.getName())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC"));
+        String jfr = System.getProperty("relay.jfr"); // -Drelay.jfr=FILE profiles the relay process
+        if (jfr != null) {
+            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchRelayMain.class.getName()));
+        Process relay = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
-            String line = new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            BufferedReader relayOut = new BufferedReader(new InputStreamReader(relay.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line = relayOut.readLine();
+            while (line != null && !line.startsWith("PORT ")) {
+                line = relayOut.readLine(); // e.g. JFR's startup message
+            }
             if (line == null || !line.startsWith("PORT ")) {
                 throw new IllegalStateException("relay did not start: " + line);
             }
@@ -59,14 +73,15 @@ public final class RelayBench {
                     Thread.sleep(10);
                 }
                 byte[] packet = new byte[size];
-                System.out.printf("relay bench: %d MB of %d-byte packets, relay pid %d, %d cores%n", megabytes, size,
-                        relay.pid(), Runtime.getRuntime().availableProcessors());
-                transfer(sender, b.publicKey(), packet, 50L << 20, received); // warm-up (JIT)
+                System.out.printf("relay bench: %d MB of %d-byte packets, window %s, relay pid %d, %d cores%n",
+                        megabytes, size, window == 0 ? "none" : window + " packets", relay.pid(),
+                        Runtime.getRuntime().availableProcessors());
+                transfer(sender, b.publicKey(), packet, 50L << 20, window, received); // warm-up (JIT)
                 RelayStats before = stats(base);
                 long cpuBefore = cpuNanos(relay);
                 long bytesBefore = receivedBytes.get();
                 long t0 = System.nanoTime();
-                long sent = transfer(sender, b.publicKey(), packet, megabytes << 20, received);
+                long sent = transfer(sender, b.publicKey(), packet, megabytes << 20, window, received);
                 long elapsed = System.nanoTime() - t0;
                 long cpu = cpuNanos(relay) - cpuBefore;
                 RelayStats after = stats(base);
@@ -88,13 +103,18 @@ public final class RelayBench {
         }
     }
 
-    /** Sends {@code total} bytes as fast as the sender's queue takes them; waits for the tail to arrive. */
-    private static long transfer(RelayClient sender, PublicKey dst, byte[] packet, long total, AtomicLong received)
-            throws InterruptedException {
+    /**
+     * Sends {@code total} bytes, at most {@code window} packets ahead of what arrived (0: as
+     * fast as the sender's queue takes them); waits for the tail to arrive.
+     */
+    private static long transfer(RelayClient sender, PublicKey dst, byte[] packet, long total, int window,
+                                 AtomicLong received) throws InterruptedException {
         long n = total / packet.length;
         long start = received.get();
         for (long i = 0; i < n; ) {
-            if (sender.send(dst, packet, 0, packet.length)) {
+            if (window > 0 && i - (received.get() - start) >= window) {
+                Thread.onSpinWait();
+            } else if (sender.send(dst, packet, 0, packet.length)) {
                 i++;
             } else {
                 Thread.onSpinWait();

@@ -41,6 +41,7 @@ final class RelayConnection {
     /** Connections that have sent to this one: told when it goes (PEER_GONE). */
     final Set<RelayConnection> senders = ConcurrentHashMap.newKeySet();
     private final DestinationCache destinations = new DestinationCache();
+    private final PendingWakes wakes = new PendingWakes();
     private final byte[] lastAbsent = new byte[RelayProto.KEY_SIZE];
     private long lastAbsentEpoch = -1;
     private long lastAbsentNotice;
@@ -142,34 +143,44 @@ final class RelayConnection {
     }
 
     private void readLoop(FrameReader reader) throws IOException {
-        while (reader.next()) {
-            byte[] b = reader.buffer();
-            int off = reader.payloadOffset();
-            int len = reader.payloadLength();
-            switch (reader.type()) {
-                case RelayProto.SEND_PACKET -> {
-                    if (len < RelayProto.KEY_SIZE) {
-                        throw new ProtocolException("send frame shorter than a key");
-                    }
-                    forward(b, off, len);
+        try {
+            while (reader.next()) {
+                dispatch(reader);
+                if (!reader.hasBufferedFrame()) {
+                    wakes.wakeAll(); // the batch from this read is queued: wake its writers once
                 }
-                case RelayProto.PING -> {
-                    Frames.requireLength(reader.type(), len, RelayProto.PING_SIZE);
-                    counters.pings.increment();
-                    pong(b, off);
-                }
-                case RelayProto.PONG -> Frames.requireLength(reader.type(), len, RelayProto.PING_SIZE);
-                case RelayProto.KEEP_ALIVE -> {
-                    // its arrival reset the read timeout; nothing else to do
-                }
-                case RelayProto.SERVER_KEY, RelayProto.CLIENT_INFO, RelayProto.SERVER_INFO, RelayProto.RECV_PACKET,
-                     RelayProto.PEER_GONE, RelayProto.HEALTH, RelayProto.RESTARTING ->
-                        throw new ProtocolException("client sent frame type " + reader.type());
-                default -> counters.unknownFrames.increment();
             }
+        } finally {
+            wakes.wakeAll();
         }
     }
 
+    private void dispatch(FrameReader reader) throws IOException {
+        byte[] b = reader.buffer();
+        int off = reader.payloadOffset();
+        int len = reader.payloadLength();
+        switch (reader.type()) {
+            case RelayProto.SEND_PACKET -> {
+                if (len < RelayProto.KEY_SIZE) {
+                    throw new ProtocolException("send frame shorter than a key");
+                }
+                forward(b, off, len);
+            }
+            case RelayProto.PING -> {
+                Frames.requireLength(reader.type(), len, RelayProto.PING_SIZE);
+                counters.pings.increment();
+                pong(b, off);
+            }
+            case RelayProto.PONG -> Frames.requireLength(reader.type(), len, RelayProto.PING_SIZE);
+            case RelayProto.KEEP_ALIVE -> {
+                // its arrival reset the read timeout; nothing else to do
+            }
+            case RelayProto.SERVER_KEY, RelayProto.CLIENT_INFO, RelayProto.SERVER_INFO, RelayProto.RECV_PACKET,
+                 RelayProto.PEER_GONE, RelayProto.HEALTH, RelayProto.RESTARTING ->
+                    throw new ProtocolException("client sent frame type " + reader.type());
+            default -> counters.unknownFrames.increment();
+        }
+    }
 
     /** The packet path: destination by key, one copy into its queue. */
     private void forward(byte[] b, int off, int len) {
@@ -188,7 +199,9 @@ final class RelayConnection {
         int p = Frames.header(f, 0, RelayProto.RECV_PACKET, len);
         System.arraycopy(keyBytes, 0, f, p, RelayProto.KEY_SIZE);
         System.arraycopy(b, off + RelayProto.KEY_SIZE, f, p + RelayProto.KEY_SIZE, len - RelayProto.KEY_SIZE);
-        if (!dst.queue.publish(f)) {
+        if (dst.queue.publishQuietly(f)) {
+            wakes.add(dst.queue);
+        } else {
             counters.dropsQueueFull.increment();
         }
     }

@@ -70,6 +70,22 @@ class RelayServerTest {
     }
 
     @Test
+    void aBatchQueuedThenFlushedArrivesInOrder() throws Exception {
+        PrivateKey b = f.admittedKey();
+        Inbox ib = new Inbox();
+        RelayClient ca = f.connected(new Inbox());
+        RelayClient cb = f.client(b, ib);
+        TestServer.await("b connected", WAIT, cb::isConnected);
+        for (int i = 0; i < 100; i++) {
+            assertTrue(ca.enqueue(b.publicKey(), new byte[] {(byte) i}, 0, 1));
+        }
+        ca.flush();
+        for (int i = 0; i < 100; i++) {
+            assertArrayEquals(new byte[] {(byte) i}, ib.next(WAIT).data());
+        }
+    }
+
+    @Test
     void aLargePacketArrivesWhole() throws Exception {
         PrivateKey b = f.admittedKey();
         Inbox ib = new Inbox();

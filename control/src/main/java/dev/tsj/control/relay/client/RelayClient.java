@@ -131,6 +131,17 @@ public final class RelayClient implements AutoCloseable {
      * relay. Returns false, counting a drop, when not connected or the queue is full.
      */
     public boolean send(PublicKey dst, byte[] buf, int off, int len) {
+        boolean queued = enqueue(dst, buf, off, len);
+        flush();
+        return queued;
+    }
+
+    /**
+     * As {@link #send(PublicKey, byte[], int, int)} without waking the writer: for a batch
+     * of packets (one read from the TUN), then {@link #flush()} once, so the batch goes out
+     * in one write with one wake-up.
+     */
+    public boolean enqueue(PublicKey dst, byte[] buf, int off, int len) {
         byte[] f = claimSend(len);
         if (f == null) {
             return false;
@@ -139,6 +150,11 @@ public final class RelayClient implements AutoCloseable {
         dst.copyTo(f, p);
         System.arraycopy(buf, off, f, p + RelayProto.KEY_SIZE, len);
         return publishSend(f);
+    }
+
+    /** Wakes the writer for what {@link #enqueue} added. Cheap when there is nothing to do. */
+    public void flush() {
+        queue.wakeIfWaiting();
     }
 
     /** As {@link #send(PublicKey, byte[], int, int)} for the remaining bytes of {@code packet} (left unchanged). */
@@ -151,7 +167,9 @@ public final class RelayClient implements AutoCloseable {
         int p = Frames.header(f, 0, RelayProto.SEND_PACKET, RelayProto.KEY_SIZE + len);
         dst.copyTo(f, p);
         packet.get(packet.position(), f, p + RelayProto.KEY_SIZE, len);
-        return publishSend(f);
+        boolean queued = publishSend(f);
+        flush();
+        return queued;
     }
 
     private byte[] claimSend(int len) {
@@ -167,7 +185,7 @@ public final class RelayClient implements AutoCloseable {
     }
 
     private boolean publishSend(byte[] f) {
-        if (queue.publish(f)) {
+        if (queue.publishQuietly(f)) {
             return true;
         }
         sendDrops.increment();

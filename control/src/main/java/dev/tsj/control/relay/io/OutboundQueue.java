@@ -50,17 +50,34 @@ public final class OutboundQueue {
 
     /** Queues a claimed, filled frame; false (and the buffer released) when the queue is full. */
     public boolean publish(byte[] frame) {
+        if (!publishQuietly(frame)) {
+            return false;
+        }
+        wakeIfWaiting();
+        return true;
+    }
+
+    /**
+     * Queues a frame without waking the writer: a producer with more frames at hand (a
+     * batch from one socket read) calls {@link #wakeIfWaiting()} once after the batch, so
+     * the writer wakes once and writes the batch with one system call.
+     */
+    public boolean publishQuietly(byte[] frame) {
         if (!ring.offer(frame)) {
             release(frame);
             return false;
         }
-        // Pairs with the fence in awaitWork: either the writer sees this frame before it
+        return true;
+    }
+
+    /** Wakes the writer if it sleeps; cheap when it does not. */
+    public void wakeIfWaiting() {
+        // Pairs with the fence in awaitWork: either the writer sees the frames before it
         // sleeps, or this thread sees it waiting and wakes it.
         VarHandle.fullFence();
         if (writerWaiting.get() && writerWaiting.compareAndSet(true, false)) {
             LockSupport.unpark(writer);
         }
-        return true;
     }
 
     /** Copies a whole small frame (control frames) and queues it. */

@@ -76,6 +76,19 @@ public final class FrameReader {
         return true;
     }
 
+    /**
+     * Whether the next frame is already whole in the buffer, so {@link #next()} will not
+     * read (and maybe block): a reader batches work until this turns false.
+     */
+    public boolean hasBufferedFrame() {
+        int p = pos + frameLength;
+        if (lim - p < RelayProto.FRAME_HEADER) {
+            return false;
+        }
+        int len = Frames.getInt(buf, p + 1);
+        return len >= 0 && len <= maxPayload && lim - p >= RelayProto.FRAME_HEADER + len;
+    }
+
     public int type() {
         return type;
     }

@@ -50,6 +50,20 @@ class FrameReaderTest {
     }
 
     @Test
+    void itSaysWhetherTheNextFrameIsAlreadyBuffered() throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.write(Frames.ping(1));
+        all.write(Frames.keepAlive());
+        byte[] partial = Frames.ping(2);
+        all.write(partial, 0, 7);
+        FrameReader r = new FrameReader(new ByteArrayInputStream(new byte[0]), RelayProto.MAX_PAYLOAD, all.toByteArray());
+        assertTrue(r.next());
+        assertTrue(r.hasBufferedFrame(), "the keepalive is there");
+        assertTrue(r.next());
+        assertFalse(r.hasBufferedFrame(), "only part of the next ping is");
+    }
+
+    @Test
     void aLengthAboveTheMaximumIsAProtocolError() {
         byte[] h = new byte[5];
         Frames.header(h, 0, RelayProto.SEND_PACKET, RelayProto.MAX_PAYLOAD + 1);
