@@ -73,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--relay", split = ",", paramLabel = "[NAME=]URL",
             description = "Standalone relays (tsj relay serve) to list in the netmap: "
-                    + "[NAME=]http://HOST:PORT[?region=N&stun=P&stunalt=P&key=HEX], comma-separated")
+                    + "[NAME=]http://HOST:PORT[?region=N&stun=P&stunalt=P&key=PUBKEY], comma-separated")
     List<String> relays = new ArrayList<>();
 
     @Option(names = "--stun-port", paramLabel = "PORT", defaultValue = "3478",

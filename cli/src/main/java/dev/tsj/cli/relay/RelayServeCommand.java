@@ -57,7 +57,8 @@ final class RelayServeCommand implements Callable<Integer> {
     boolean open;
 
     @Option(names = "--key-file", paramLabel = "FILE",
-            description = "The relay's private key, created if missing (default: a new key at every start)")
+            description = "The relay's private key, created if missing (default: a new key at every start);"
+                    + " list it as key=$(tsj pubkey < FILE) so that nodes check the relay")
     Path keyFile;
 
     @Option(names = "--keepalive", paramLabel = "DURATION", defaultValue = "3s",
@@ -104,7 +105,6 @@ final class RelayServeCommand implements Callable<Integer> {
             }
             PrivateKey key = keyFile != null ? ServerKeyFile.loadOrCreateFile(keyFile, log) : PrivateKey.generate();
             StandaloneRelay relay = StandaloneRelay.start(addr, stun, alt, config, key, admission, log);
-            log.info("relay.key", "public_key_hex", key.publicKey().toHex());
             Runtime.getRuntime().addShutdownHook(new Thread(relay::close, "relay-shutdown"));
             dev.tsj.daemon.SdNotify.notify("READY=1\nSTATUS=relaying");
             relay.awaitClosed();

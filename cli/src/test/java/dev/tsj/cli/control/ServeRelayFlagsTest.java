@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code tsj control serve}'s relay and STUN flags, as they turn into the server's relay config. */
 class ServeRelayFlagsTest {
+    private static final dev.tsj.crypto.PublicKey KEY = dev.tsj.crypto.PrivateKey.generate().publicKey();
+
     private static ControlRelayConfig parse(String... args) {
         var cl = ServeCommand.commandLine();
         cl.parseArgs(args);
@@ -34,7 +36,8 @@ class ServeRelayFlagsTest {
     void namesPortsAndListedRelays() {
         ControlRelayConfig c = parse("--relay-name", "home", "--stun-port", "3500", "--relay",
                 "fra=http://198.18.0.11:8443,http://198.18.0.12:8443/relay?region=9&stun=0", "--relay",
-                "ams=http://[2001:db8::1]:8443?stunalt=4000&key=" + "ab".repeat(32));
+                "ams=http://[2001:db8::1]:8443?stunalt=4000&key=" + "ab".repeat(32), "--relay",
+                "lhr=http://198.18.0.13:8443?key=" + KEY.toBase64());
         assertEquals("home", c.relay().name());
         assertEquals(3500, c.stunPort());
         assertEquals(3501, c.stunAltPort());
@@ -46,6 +49,7 @@ class ServeRelayFlagsTest {
         assertEquals("http://[2001:db8::1]:8443/relay", o.get(2).url());
         assertEquals(4000, o.get(2).stunAltPort());
         assertEquals("ab".repeat(32), o.get(2).publicKey().toHex());
+        assertEquals(KEY, o.get(3).publicKey());
     }
 
     @Test

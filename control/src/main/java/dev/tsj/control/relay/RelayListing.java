@@ -9,9 +9,10 @@ import java.net.URISyntaxException;
 
 /**
  * A standalone relay as an operator lists it for the netmap ({@code tsj control serve
- * --relay}): {@code [NAME=]http://HOST:PORT[/relay][?region=N&stun=P&stunalt=P&key=HEX]}.
+ * --relay}): {@code [NAME=]http://HOST:PORT[/relay][?region=N&stun=P&stunalt=P&key=KEY]}.
  * The name defaults to the host; STUN to ports 3478 and 3479 on the host (0: none); the
- * key (64 hex digits, as {@code tsj relay serve} logs it) lets nodes check the relay.
+ * key (the relay's public key, base64 as {@code tsj pubkey} prints it, or hex) lets nodes
+ * check the relay.
  */
 public final class RelayListing {
     private RelayListing() {}
@@ -49,9 +50,10 @@ public final class RelayListing {
                     case "stunalt" -> stunAlt = number(spec, k, v, 0, 65_535);
                     case "key" -> {
                         try {
-                            key = PublicKey.fromHex(v);
+                            key = v.length() == 64 ? PublicKey.fromHex(v) : PublicKey.fromBase64(v);
                         } catch (KeyFormatException e) {
-                            throw new IllegalArgumentException("relay \"" + spec + "\": key must be 64 hex digits");
+                            throw new IllegalArgumentException("relay \"" + spec
+                                    + "\": key must be the relay's public key (tsj pubkey < KEYFILE), base64 or hex");
                         }
                     }
                     default -> throw new IllegalArgumentException("relay \"" + spec + "\": unknown parameter \"" + k

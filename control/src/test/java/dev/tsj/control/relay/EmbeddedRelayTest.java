@@ -90,6 +90,9 @@ class EmbeddedRelayTest {
         assertEquals(FRA, map.relays().get(1));
         assertEquals("198.18.0.11", FRA.resolveStunHost(server.url()));
         assertEquals(FRA, map.relayByRegion(2).orElseThrow());
+        server.stop();
+        server.start();
+        assertEquals(home.publicKey(), server.server().relay().publicKey(), "the relay key survives a restart");
     }
 
     @Test
