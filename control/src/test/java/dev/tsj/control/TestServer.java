@@ -6,6 +6,7 @@ import dev.tsj.control.client.ClientOptions;
 import dev.tsj.control.client.ControlClient;
 import dev.tsj.control.client.ControlException;
 import dev.tsj.control.core.TailnetConfig;
+import dev.tsj.control.relay.ControlRelayConfig;
 import dev.tsj.control.server.ControlServer;
 import dev.tsj.control.server.ServerConfig;
 import dev.tsj.crypto.PrivateKey;
@@ -23,6 +24,7 @@ public final class TestServer implements AutoCloseable {
     public final Path stateDir;
     public final TailnetConfig tailnet;
     private final String policy;
+    public final ControlRelayConfig relays;
     private ControlServer server;
     private int port;
 
@@ -32,21 +34,30 @@ public final class TestServer implements AutoCloseable {
     }
 
     public TestServer(Path stateDir, TailnetConfig tailnet) throws IOException {
-        this(stateDir, tailnet, null);
+        this(stateDir, tailnet, null, ControlRelayConfig.embeddedOnly());
     }
 
     /** A server started with {@code serve --policy}: {@code policy} replaces the stored one. */
     public TestServer(Path stateDir, TailnetConfig tailnet, String policy) throws IOException {
+        this(stateDir, tailnet, policy, ControlRelayConfig.embeddedOnly());
+    }
+
+    public TestServer(Path stateDir, TailnetConfig tailnet, ControlRelayConfig relays) throws IOException {
+        this(stateDir, tailnet, null, relays);
+    }
+
+    public TestServer(Path stateDir, TailnetConfig tailnet, String policy, ControlRelayConfig relays) throws IOException {
         this.stateDir = stateDir;
         this.tailnet = tailnet;
         this.policy = policy;
+        this.relays = relays;
         start();
     }
 
     /** Starts (again) on the same port and state dir. */
     public void start() throws IOException {
         server = ControlServer.start(new ServerConfig(new InetSocketAddress("127.0.0.1", port), stateDir, null, tailnet,
-                policy), EventLog.silent());
+                policy, relays), EventLog.silent());
         port = server.address().getPort();
     }
 

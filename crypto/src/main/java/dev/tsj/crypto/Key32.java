@@ -77,6 +77,14 @@ public abstract sealed class Key32 permits PrivateKey, PublicKey, PresharedKey {
         return raw().clone();
     }
 
+    /**
+     * Copies the 32 key bytes into {@code dst} at {@code off}: for framing a key on a
+     * packet path without allocating a copy per packet (the relay's send frames).
+     */
+    public final void copyTo(byte[] dst, int off) {
+        System.arraycopy(raw(), 0, dst, off, LENGTH);
+    }
+
     /** The key bytes without a copy, for this package's primitives. Never hand it out. */
     final byte[] raw() {
         if (destroyed) {

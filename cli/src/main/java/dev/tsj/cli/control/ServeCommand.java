@@ -3,7 +3,11 @@ package dev.tsj.cli.control;
 import dev.tsj.control.EventLog;
 import dev.tsj.control.admin.AdminException;
 import dev.tsj.control.api.IpLiterals;
+import dev.tsj.control.api.RelayNode;
 import dev.tsj.control.core.TailnetConfig;
+import dev.tsj.control.relay.ControlRelayConfig;
+import dev.tsj.control.relay.RelayListing;
+import dev.tsj.control.relay.RelayServerConfig;
 import dev.tsj.control.server.ControlServer;
 import dev.tsj.control.server.ServerConfig;
 import dev.tsj.control.store.StoreException;
@@ -11,6 +15,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,6 +65,54 @@ final class ServeCommand implements Callable<Integer> {
             description = "Put this policy in force at start, replacing the stored one (refused if invalid)")
     Path policyFile;
 
+    @Option(names = "--relay-name", paramLabel = "NAME", defaultValue = RelayServerConfig.DEFAULT_NAME,
+            description = "Name of the embedded relay (GET /relay on this port) as nodes show it (default: ${DEFAULT-VALUE})")
+    String relayName;
+
+    @Option(names = "--relay-region", paramLabel = "N", defaultValue = "1",
+            description = "Region id of the embedded relay in the relay map (default: ${DEFAULT-VALUE})")
+    int relayRegion;
+
+    @Option(names = "--no-relay", description = "Run no embedded relay")
+    boolean noRelay;
+
+    @Option(names = "--relay", split = ",", paramLabel = "[NAME=]URL",
+            description = "Standalone relays (tsj relay serve) to list in the netmap: "
+                    + "[NAME=]http://HOST:PORT[?region=N&stun=P&stunalt=P&key=PUBKEY], comma-separated")
+    List<String> relays = new ArrayList<>();
+
+    @Option(names = "--stun-port", paramLabel = "PORT", defaultValue = "3478",
+            description = "UDP port of the STUN responder on the listen address; 0: no STUN (default: ${DEFAULT-VALUE})")
+    int stunPort;
+
+    @Option(names = "--stun-alt-port", paramLabel = "PORT",
+            description = "Second STUN port, so nodes can tell a hard NAT (default: --stun-port + 1; 0: none)")
+    Integer stunAltPort;
+
+    /** The relay side of the config from the flags; throws IllegalArgumentException with a one-line reason. */
+    ControlRelayConfig relayConfig() {
+        if (stunPort < 0 || stunPort > 65_535 || stunAltPort != null && (stunAltPort < 0 || stunAltPort > 65_535)) {
+            throw new IllegalArgumentException("--stun-port and --stun-alt-port must be 0 to 65535");
+        }
+        Integer stun = stunPort == 0 ? null : stunPort;
+        int alt = stunAltPort != null ? stunAltPort : stunPort == 0 || stunPort == 65_535 ? 0 : stunPort + 1;
+        List<RelayNode> listed = new ArrayList<>();
+        int region = 1;
+        for (String spec : relays) {
+            while (!noRelay && region == relayRegion || taken(listed, region)) {
+                region++;
+            }
+            RelayNode r = RelayListing.parse(spec, region);
+            listed.add(r);
+        }
+        return new ControlRelayConfig(!noRelay, RelayServerConfig.defaults(relayName), relayRegion, stun,
+                alt == 0 ? null : alt, listed);
+    }
+
+    private static boolean taken(List<RelayNode> listed, int region) {
+        return listed.stream().anyMatch(r -> r.regionId() == region);
+    }
+
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
@@ -89,9 +143,16 @@ final class ServeCommand implements Callable<Integer> {
         }
         TailnetConfig tc = new TailnetConfig(domain, nodeKeyExpiry, ephemeralTimeout, keepAlive,
                 TailnetConfig.defaults().deltaInterval());
+        ControlRelayConfig rc;
+        try {
+            rc = relayConfig();
+        } catch (IllegalArgumentException e) {
+            err.println("tsj: " + e.getMessage());
+            return 2;
+        }
         ControlServer server;
         try {
-            server = ControlServer.start(new ServerConfig(addr, stateDir, db, tc, policy), EventLog.stderr());
+            server = ControlServer.start(new ServerConfig(addr, stateDir, db, tc, policy, rc), EventLog.stderr());
         } catch (IOException | StoreException e) {
             err.println("tsj: cannot start the control server: " + e.getMessage());
             return 1;

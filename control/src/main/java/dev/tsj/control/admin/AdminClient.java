@@ -165,4 +165,8 @@ public final class AdminClient {
     public ServerStats stats() throws AdminException {
         return as(call(op(AdminOps.STATS)), ServerStats.class);
     }
+
+    public dev.tsj.control.relay.RelayStats relayStats() throws AdminException {
+        return as(call(op(AdminOps.RELAY_STATS)), dev.tsj.control.relay.RelayStats.class);
+    }
 }

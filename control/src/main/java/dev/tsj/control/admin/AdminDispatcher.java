@@ -9,9 +9,16 @@ import java.util.List;
 /** Runs one admin request on the core thread and returns its result object. */
 public final class AdminDispatcher {
     private final Core core;
+    private final java.util.function.Supplier<dev.tsj.control.relay.RelayStats> relayStats;
 
     public AdminDispatcher(Core core) {
+        this(core, null);
+    }
+
+    /** @param relayStats the embedded relay's counters; null when no relay runs here */
+    public AdminDispatcher(Core core, java.util.function.Supplier<dev.tsj.control.relay.RelayStats> relayStats) {
         this.core = core;
+        this.relayStats = relayStats;
     }
 
     public Object dispatch(JsonNode request) throws ControlError {
@@ -75,6 +82,12 @@ public final class AdminDispatcher {
                 yield core.call((t, ad) -> ad.setPolicy(text));
             }
             case AdminOps.STATS -> core.call((t, ad) -> ad.stats());
+            case AdminOps.RELAY_STATS -> {
+                if (relayStats == null) {
+                    throw ControlError.badRequest("this control server runs no relay (and no STUN)");
+                }
+                yield relayStats.get();
+            }
             default -> throw ControlError.badRequest("unknown operation \"" + op + "\"");
         };
     }

@@ -20,6 +20,7 @@ public final class AdminOps {
     public static final String POLICY_GET = "policy.get";
     public static final String POLICY_SET = "policy.set";
     public static final String STATS = "stats";
+    public static final String RELAY_STATS = "relay.stats";
 
     /** The largest request line the server reads: room for a 1 MiB policy, escaped. */
     public static final int MAX_REQUEST = 4 << 20;

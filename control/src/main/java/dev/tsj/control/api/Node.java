@@ -27,18 +27,30 @@ import java.util.List;
  * @param keyExpiry    when its node key expires (null: never, as for tagged nodes)
  * @param expired      whether its node key has expired
  * @param hostinfo     what the node reported about itself (OS, hostname, routes...)
+ * @param homeRelay    the region id of the relay that reaches the node (it reported it);
+ *                     null: none (or an older node)
  */
 public record Node(long id, String stableId, String name, String dnsName, String user, List<String> tags,
                    PublicKey nodeKey, PublicKey machineKey, PublicKey discoKey,
                    List<IpPrefix> addresses, List<IpPrefix> allowedIps, List<IpPrefix> primaryRoutes,
                    List<InetSocketAddress> endpoints, boolean online, Instant lastSeen,
-                   Instant keyExpiry, boolean expired, Hostinfo hostinfo) {
+                   Instant keyExpiry, boolean expired, Hostinfo hostinfo, Integer homeRelay) {
     public Node {
         tags = copy(tags);
         addresses = copy(addresses);
         allowedIps = copy(allowedIps);
         primaryRoutes = copy(primaryRoutes);
         endpoints = copy(endpoints);
+    }
+
+    /** A node without a home relay. */
+    public Node(long id, String stableId, String name, String dnsName, String user, List<String> tags,
+                PublicKey nodeKey, PublicKey machineKey, PublicKey discoKey,
+                List<IpPrefix> addresses, List<IpPrefix> allowedIps, List<IpPrefix> primaryRoutes,
+                List<InetSocketAddress> endpoints, boolean online, Instant lastSeen,
+                Instant keyExpiry, boolean expired, Hostinfo hostinfo) {
+        this(id, stableId, name, dnsName, user, tags, nodeKey, machineKey, discoKey, addresses, allowedIps,
+                primaryRoutes, endpoints, online, lastSeen, keyExpiry, expired, hostinfo, null);
     }
 
     private static <T> List<T> copy(List<T> l) {

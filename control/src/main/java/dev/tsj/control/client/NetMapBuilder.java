@@ -5,6 +5,7 @@ import dev.tsj.control.api.FilterRule;
 import dev.tsj.control.api.MapResponse;
 import dev.tsj.control.api.NetMap;
 import dev.tsj.control.api.Node;
+import dev.tsj.control.api.RelayNode;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -17,6 +18,7 @@ public final class NetMapBuilder {
     private final TreeMap<Long, Node> peers = new TreeMap<>();
     private List<FilterRule> filter = List.of();
     private DnsConfig dns;
+    private List<RelayNode> relays = List.of();
     private long version;
 
     /** Applies one message; returns the map after it, or null before any full map arrived. */
@@ -31,6 +33,7 @@ public final class NetMapBuilder {
             }
             filter = m.packetFilter() == null ? List.of() : m.packetFilter();
             dns = m.dns();
+            relays = m.relays() == null ? List.of() : m.relays();
         } else {
             if (self == null) {
                 return null;
@@ -56,8 +59,11 @@ public final class NetMapBuilder {
             if (m.dns() != null) {
                 dns = m.dns();
             }
+            if (m.relays() != null) {
+                relays = m.relays();
+            }
         }
         version++;
-        return new NetMap(self, List.copyOf(peers.values()), filter, dns, version);
+        return new NetMap(self, List.copyOf(peers.values()), filter, dns, version, relays);
     }
 }

@@ -30,6 +30,10 @@ public final class MapEncoder {
         out.add(s.access().packetFilterJson());
         out.add(ascii(",\"dns\":"));
         out.add(s.dnsJson());
+        if (s.relaysJson() != null) {
+            out.add(ascii(",\"relays\":"));
+            out.add(s.relaysJson());
+        }
         out.add(ascii(",\"self\":"));
         out.add(s.self().json());
         out.add(ascii(",\"peers\":["));

@@ -13,6 +13,8 @@ final class NodeState {
     boolean expiryPublished;
     /** Bumped whenever the node goes offline; a scheduled ephemeral removal checks it. */
     long offlineEpoch;
+    /** The home relay region the node last reported (0: none); live state, not stored. */
+    int homeRelay;
 
     NodeState(NodeRow row) {
         this.row = row;

@@ -56,6 +56,7 @@ public final class Tailnet {
     static final int MAX_ROUTES = 256;
     static final int MAX_TAGS = 64;
     static final int MAX_TEXT = 256;
+    static final int MAX_RELAY_REGION = 65_535;
 
     final Store store;
     final TailnetConfig config;
@@ -78,6 +79,7 @@ public final class Tailnet {
     private final Map<Long, PeerView> views = new ConcurrentHashMap<>();
     final TailnetAccess access;
     private final MapFeed feed;
+    private byte[] relaysJson;
 
     /**
      * Loads the tailnet from the store. {@code initialPolicy} (the text of {@code serve
@@ -306,6 +308,7 @@ public final class Tailnet {
         }
         NodeState n = registeredNode(machineKey, req.nodeKey());
         NodeRow reported = applyReport(n, req.endpoints(), req.hostinfo(), req.discoKey());
+        n.homeRelay = homeRelay(req.homeRelay(), n.homeRelay);
         Instant now = now();
         boolean wasOnline = n.online();
         MapSubscription sub = new MapSubscription(n.id(), req.nodeKey(), handle);
@@ -351,7 +354,7 @@ public final class Tailnet {
                 }
             });
         }
-        return new MapSnapshot(self.view, peers, va, dnsJson, (int) config.keepAlive().toSeconds());
+        return new MapSnapshot(self.view, peers, va, dnsJson, (int) config.keepAlive().toSeconds(), relaysJson);
     }
 
     /**
@@ -374,9 +377,11 @@ public final class Tailnet {
             throw new ControlError(ErrorCode.NOT_REGISTERED, Messages.NOT_REGISTERED);
         }
         NodeRow row = applyReport(n, u.endpoints(), u.hostinfo(), u.discoKey());
-        if (row.equals(n.row)) {
+        int relay = homeRelay(u.homeRelay(), n.homeRelay);
+        if (row.equals(n.row) && relay == n.homeRelay) {
             return;
         }
+        n.homeRelay = relay;
         store.updateNode(row);
         commitReport(n, row);
         publish(n);
@@ -603,7 +608,7 @@ public final class Tailnet {
         allowed.addAll(routes.exitRoutesOf(r.id()));
         return new Node(r.id(), r.stableId(), r.givenName(), dnsName(r), userName(r), r.tags(), r.nodeKey(),
                 r.machineKey(), r.discoKey(), addrs, allowed, primary, r.endpoints(), n.online(), r.lastSeen(),
-                r.keyExpiry(), r.isExpired(now()), r.hostinfo());
+                r.keyExpiry(), r.isExpired(now()), r.hostinfo(), n.homeRelay == 0 ? null : n.homeRelay);
     }
 
     static List<IpPrefix> addresses(NodeRow r) {
@@ -620,6 +625,33 @@ public final class Tailnet {
         }
         UserRow u = users.get(r.userId());
         return u == null ? "" : u.name();
+    }
+
+    // ---- relays ---------------------------------------------------------------------------
+
+    /** The relays every full map advertises; set once at start, before any session. */
+    public void advertiseRelays(List<dev.tsj.control.api.RelayNode> relays) {
+        relaysJson = relays.isEmpty() ? null : json(relays);
+    }
+
+    /** A reported home relay region (null: unchanged); refuses what cannot be a region id. */
+    private static int homeRelay(Integer reported, int current) throws ControlError {
+        if (reported == null) {
+            return current;
+        }
+        if (reported < 0 || reported > MAX_RELAY_REGION) {
+            throw ControlError.badRequest("homeRelay must be a region id from 0 to " + MAX_RELAY_REGION);
+        }
+        return reported;
+    }
+
+    /**
+     * Whether a relay may carry packets for {@code nodeKey}: the current key of a node that
+     * exists and has not expired (whether or not it is online).
+     */
+    public boolean relayAdmits(PublicKey nodeKey) {
+        NodeState n = byNodeKey.get(nodeKey);
+        return n != null && !n.expiryPublished && !n.row.isExpired(now());
     }
 
     // ---- what the admin side needs ------------------------------------------------------

@@ -3,10 +3,12 @@ package dev.tsj.control.server;
 import dev.tsj.control.EventLog;
 import dev.tsj.control.http.HttpException;
 import dev.tsj.control.http.HttpHead;
+import dev.tsj.control.http.HttpReplies;
 import dev.tsj.control.noise.HandshakeException;
 import dev.tsj.control.noise.NoiseChannel;
 import dev.tsj.control.noise.NoiseIK;
 import dev.tsj.control.noise.NoiseSpec;
+import dev.tsj.control.relay.RelayRoutes;
 import dev.tsj.crypto.PrivateKey;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,7 +25,7 @@ import java.util.Base64;
  * a node fetches it before the handshake), {@code GET /health}, and the upgrade to the
  * Noise channel ({@code POST /control} with {@code Upgrade: tsj-control-v1} and the
  * node's first handshake message in the {@code Tsj-Handshake} header, saving a round
- * trip). New routes (the relay's upgrade) go in {@link #route}.
+ * trip). The relay's routes ({@code /relay...}) are {@link RelayRoutes}'.
  */
 final class FrontDoor {
     static final int HEAD_TIMEOUT_MS = 10_000;
@@ -32,8 +34,10 @@ final class FrontDoor {
     private final String keyJson;
     private final ControlConnection.Factory connections;
     private final EventLog log;
+    private final RelayRoutes relayRoutes;
 
-    FrontDoor(PrivateKey serverKey, ControlConnection.Factory connections, EventLog log) {
+    FrontDoor(PrivateKey serverKey, ControlConnection.Factory connections, RelayRoutes relayRoutes, EventLog log) {
+        this.relayRoutes = relayRoutes;
         this.serverKey = serverKey;
         this.keyJson = "{\"publicKey\":\"" + serverKey.publicKey().toBase64() + "\",\"protocol\":\""
                 + NoiseSpec.UPGRADE_TOKEN + "\"}\n";
@@ -70,6 +74,9 @@ final class FrontDoor {
         int q = path.indexOf('?');
         if (q >= 0) {
             path = path.substring(0, q);
+        }
+        if (relayRoutes.route(path, socket, head, in, out)) {
+            return;
         }
         switch (path) {
             case "/key" -> {

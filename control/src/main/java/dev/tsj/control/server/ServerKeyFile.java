@@ -20,24 +20,31 @@ public final class ServerKeyFile {
 
     private ServerKeyFile() {}
 
+    /** The embedded relay's key, beside the server key. */
+    public static final String RELAY_NAME = "relay.key";
+
     public static PrivateKey loadOrCreate(Path stateDir, EventLog log) throws IOException {
-        Path file = stateDir.resolve(NAME);
+        return loadOrCreateFile(stateDir.resolve(NAME), log);
+    }
+
+    /** A private key file as {@code wg genkey} writes it, created (0600) if missing. */
+    public static PrivateKey loadOrCreateFile(Path file, EventLog log) throws IOException {
         if (!Files.exists(file)) {
             PrivateKey k = PrivateKey.generate();
             SecureFiles.writeAtomically(file, (k.toBase64() + "\n").getBytes(StandardCharsets.US_ASCII));
-            log.info("server_key.created", "file", file);
+            log.info("key.created", "file", file);
             return k;
         }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
         if (perms.stream().anyMatch(p -> !SecureFiles.OWNER_RW.contains(p))) {
             Files.setPosixFilePermissions(file, SecureFiles.OWNER_RW);
-            log.warn("server_key.mode_fixed", "file", file, "mode", "0600");
+            log.warn("key.mode_fixed", "file", file, "mode", "0600");
         }
         String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
         try {
             return PrivateKey.fromBase64(text);
         } catch (KeyFormatException e) {
-            throw new IOException("server key file " + file + " is corrupt: " + e.getMessage());
+            throw new IOException("key file " + file + " is corrupt: " + e.getMessage());
         }
     }
 }

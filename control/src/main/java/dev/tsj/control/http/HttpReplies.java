@@ -1,14 +1,14 @@
-package dev.tsj.control.server;
+package dev.tsj.control.http;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** The few plain HTTP/1.1 answers the front door gives; each closes the connection. */
-final class HttpReplies {
+public final class HttpReplies {
     private HttpReplies() {}
 
-    static void send(OutputStream out, int status, String contentType, String body) throws IOException {
+    public static void send(OutputStream out, int status, String contentType, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
                 + "Content-Type: " + contentType + "\r\n"
@@ -20,17 +20,18 @@ final class HttpReplies {
         out.flush();
     }
 
-    static void error(OutputStream out, int status, String message) throws IOException {
+    public static void error(OutputStream out, int status, String message) throws IOException {
         send(out, status, "text/plain; charset=utf-8", message + "\n");
     }
 
-    static String reason(int status) {
+    public static String reason(int status) {
         return switch (status) {
             case 101 -> "Switching Protocols";
             case 200 -> "OK";
             case 400 -> "Bad Request";
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
+            case 401 -> "Unauthorized";
             case 405 -> "Method Not Allowed";
             case 426 -> "Upgrade Required";
             case 431 -> "Request Header Fields Too Large";
