@@ -5,15 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The built {@code tsj} CLI jar and the command line that runs it as the launcher does. */
-final class TsjJar {
+public final class TsjJar {
     private TsjJar() {}
 
-    static Path path() {
+    public static Path path() {
         return Path.of(System.getProperty("tsj.cli.jar", "target/tsj-cli.jar")).toAbsolutePath();
     }
 
     /** {@code tsj daemon --tun NAME --port PORT -f [--no-offloads]}, with the launcher's JVM flags. */
-    static List<String> daemon(String interfaceName, int port, boolean offloads) {
+    public static List<String> daemon(String interfaceName, int port, boolean offloads) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
