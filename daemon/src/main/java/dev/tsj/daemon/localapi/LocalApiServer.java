@@ -149,7 +149,10 @@ public final class LocalApiServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new NodeException(400, "bad Content-Length");
         }
-        if (n < 0 || n > MAX_BODY) {
+        if (n < 0) {
+            throw new NodeException(400, "bad Content-Length");
+        }
+        if (n > MAX_BODY) {
             throw new NodeException(413, "request body larger than " + MAX_BODY + " bytes");
         }
         byte[] body = in.readNBytes(n);
