@@ -46,11 +46,16 @@ final class LocalApiRaw {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             ByteBuffer out = ByteBuffer.wrap(bytes);
-            while (out.hasRemaining()) {
-                ch.write(out);
-            }
-            if (closeWrite) {
-                ch.shutdownOutput();
+            try {
+                while (out.hasRemaining()) {
+                    ch.write(out);
+                }
+                if (closeWrite) {
+                    ch.shutdownOutput();
+                }
+            } catch (IOException e) {
+                // The server may answer (413) and close before an oversized body is all sent;
+                // its answer is still there to read.
             }
             ByteBuffer in = ByteBuffer.allocate(1 << 16);
             while (ch.read(in) >= 0 && in.hasRemaining()) {
