@@ -1,6 +1,8 @@
 package dev.tsj.it.tailnet;
 
 import dev.tsj.it.Netns;
+import dev.tsj.it.Poll;
+import java.time.Duration;
 
 /**
  * One Ethernet segment: a bridge in a namespace of its own, which hosts join with a veth
@@ -39,6 +41,13 @@ final class Segment {
         for (String cidr : cidrs) {
             host.addAddress(inHost, cidr);
         }
+        // The kernel adds the IPv6 link-local address (and its route) a moment after the link
+        // comes up; wait for it, so snapshots of the host's routes start from a settled state.
+        Poll.until(Duration.ofSeconds(10), inHost + " to get its IPv6 link-local address",
+                () -> host.exec("ip", "-6", "addr", "show", "dev", inHost).output(), () -> {
+                    String linkLocal = host.exec("ip", "-6", "addr", "show", "dev", inHost, "scope", "link").output();
+                    return linkLocal.contains("fe80::") && !linkLocal.contains("tentative");
+                });
         return inHost;
     }
 

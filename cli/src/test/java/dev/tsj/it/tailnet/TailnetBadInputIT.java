@@ -15,12 +15,10 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -29,14 +27,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * after each batch of refusals the server's tables, the node's stored preferences and its
  * live map session are checked to be as they were.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TailnetBadInputIT {
+class TailnetBadInputIT extends LabSuite {
     private static final String USER = "alice";
     private static final String SERVER_V4 = "198.18.43.10";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Lab lab;
     private ControlServer server;
     private TsjNode n1;
     private TsjNode n2;
@@ -62,13 +58,6 @@ class TailnetBadInputIT {
             n.upOk(server, key);
         }
         Poll.until(Duration.ofSeconds(30), "n1 to list n2", n1::diagnostics, () -> n1.peer(n2.name).isPresent());
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     /** One refused admin command: its arguments, its exit status, a word its message must hold. */

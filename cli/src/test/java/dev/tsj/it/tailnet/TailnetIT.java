@@ -17,12 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -33,15 +31,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  * CLI. One topology for the class; the tests run in order and each leaves the three
  * nodes up.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TailnetIT {
+class TailnetIT extends LabSuite {
     private static final String USER = "alice";
     private static final String SERVER_V4 = "198.18.40.10";
     private static final Duration CONVERGE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Lab lab;
     private Segment underlay;
     private ControlServer server;
     private final List<TsjNode> nodes = new ArrayList<>();
@@ -73,13 +69,6 @@ class TailnetIT {
                 .toArray(CompletableFuture[]::new)).join();
         for (TsjNode n : nodes) {
             awaitPeers(n, others(n).stream().map(o -> o.name).toList());
-        }
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (lab != null) {
-            lab.close();
         }
     }
 
