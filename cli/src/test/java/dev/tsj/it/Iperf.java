@@ -82,7 +82,12 @@ public final class Iperf {
     }
 
     /** Starts a transfer of {@code amount} (iperf3 units, e.g. "200M") and returns at once. */
-    public Run start(String label, String amount, boolean reverse, String... extra) {
+    public Run start(String label, String amount, boolean reverse) {
+        return start(label, reverse, "-n", amount);
+    }
+
+    /** Starts a transfer bounded by {@code limit} ({@code -n BYTES} or {@code -t SECONDS}) and returns at once. */
+    public Run start(String label, boolean reverse, String... limit) {
         String file = label.replaceAll("[^A-Za-z0-9._-]", "_");
         Path serverLog = logDir.resolve(file + ".iperf-server.log");
         BgProcess server = serverNs.spawn(label + " server", serverLog, Map.of(),
@@ -91,11 +96,11 @@ public final class Iperf {
                 () -> server.output().contains("Server listening"));
         Path json = logDir.resolve(file + ".iperf.json");
         List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", serverAddress, "-p", Integer.toString(port),
-                "-n", amount, "-J", "--logfile", json.toString(), "--connect-timeout", "10000"));
+                "-J", "--logfile", json.toString(), "--connect-timeout", "10000"));
+        cmd.addAll(List.of(limit));
         if (reverse) {
             cmd.add("-R");
         }
-        cmd.addAll(List.of(extra));
         try {
             Files.deleteIfExists(json);
         } catch (IOException ignored) {

@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code ping} inside a namespace, read as a user reads it: how many replies came back. */
-public record Ping(int transmitted, int received, CmdResult result) {
+public record Ping(int requested, int transmitted, int received, CmdResult result) {
     private static final Pattern SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
 
     /**
@@ -22,13 +22,17 @@ public record Ping(int transmitted, int received, CmdResult result) {
                 "-w", Long.toString(deadline.toSeconds()), address);
         Matcher m = SUMMARY.matcher(r.output());
         if (!m.find()) {
-            return new Ping(0, 0, r);
+            return new Ping(count, 0, 0, r);
         }
-        return new Ping(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), r);
+        return new Ping(count, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), r);
     }
 
+    /**
+     * Every requested echo answered. ping -c N -w D stops at N replies; while the first waits
+     * for a handshake it may send more than N, so {@code transmitted} can exceed N.
+     */
     public boolean allReplied() {
-        return transmitted > 0 && received >= transmitted;
+        return received >= requested;
     }
 
     @Override

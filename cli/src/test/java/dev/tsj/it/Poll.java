@@ -38,8 +38,8 @@ public final class Poll {
                 if (v.isPresent()) {
                     return v.get();
                 }
-            } catch (Exception | AssertionError e) {
-                last = e instanceof Exception ex ? ex : new Exception(e.getMessage(), e);
+            } catch (Exception e) {
+                last = e; // transient, perhaps: keep polling (an AssertionError is final and propagates)
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what

@@ -14,7 +14,7 @@ import java.util.List;
  * machine; under CI=true they fail, so CI can never pass by skipping them.
  */
 public final class Requirements {
-    static final List<String> TOOLS = List.of("ip", "wg", "wireguard-go", "iperf3", "ping", "tcpdump", "kill");
+    static final List<String> TOOLS = List.of("ip", "ss", "sysctl", "wg", "wireguard-go", "iperf3", "ping", "tcpdump", "kill");
 
     private Requirements() {}
 

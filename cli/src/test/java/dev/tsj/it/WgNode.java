@@ -3,6 +3,9 @@ package dev.tsj.it;
 import dev.tsj.crypto.PrivateKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,17 +56,26 @@ final class WgNode implements AutoCloseable {
     static WgNode start(Implementation implementation, Netns ns, String interfaceName, int listenPort, boolean offloads, Path logDir) {
         WgNode n = new WgNode(implementation, ns, interfaceName, listenPort, offloads, logDir);
         n.launch();
-        n.set("private-key", n.secret("private.key", n.privateKey).toString(), "listen-port", Integer.toString(listenPort));
+        n.configureIdentity();
+        return n;
+    }
+
+    /** Gives a freshly launched daemon its private key and port, as {@code wg set} would. */
+    void configureIdentity() {
+        set("private-key", secret("private.key", privateKey).toString(), "listen-port", Integer.toString(listenPort));
         if (implementation == Implementation.WIREGUARD_GO) {
             ns.run("ip", "link", "set", interfaceName, "up"); // tsj brings its link up itself
         }
-        return n;
     }
 
     /** Starts the daemon process and waits until {@code wg} can talk to it. */
     void launch() {
         if (interfaceName.length() > 15 || !interfaceName.startsWith("it")) {
             throw new IllegalArgumentException("interface names are it*, at most 15 characters: " + interfaceName);
+        }
+        if (answers(socket())) {
+            // Readiness below is "the socket answers": it must not be someone else answering.
+            throw new AssertionError(socket() + " is already served by another process");
         }
         String label = interfaceName + "-" + implementation.label;
         daemon = switch (implementation) {
@@ -76,9 +88,19 @@ final class WgNode implements AutoCloseable {
             if (!daemon.alive()) {
                 throw new AssertionError(implementation.label + " exited during start-up\n" + daemon.tail());
             }
-            return Files.exists(socket()) && ns.exec("wg", "show", interfaceName).ok()
+            // wg itself unlinks a socket that refuses connections, which would hide whether the
+            // daemon replaces a stale one, so it runs only once the socket answers.
+            return answers(socket()) && ns.exec("wg", "show", interfaceName).ok()
                     && ns.exec("ip", "link", "show", "dev", interfaceName).ok();
         });
+    }
+
+    private static boolean answers(Path socket) {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return ch.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     Path socket() {

@@ -153,7 +153,7 @@ final class WgPair implements AutoCloseable {
         Ping p = Ping.run(from.ns, target, count, HANDSHAKE_DEADLINE);
         if (!p.allReplied()) {
             throw new AssertionError(from.implementation.label + " " + from.interfaceName + " -> " + target + ": "
-                    + p.received() + " of " + p.transmitted() + " echoes answered\n" + p + "\n" + diagnostics());
+                    + p.received() + " replies to " + p.transmitted() + " echoes, " + p.requested() + " wanted\n" + p + "\n" + diagnostics());
         }
         return p;
     }

@@ -78,10 +78,17 @@ public final class OneLineLogging {
             }
         });
         root.addHandler(h);
-        root.setLevel(level);
+        // Debug is tsj's own: the JDK and JNA log their internals at FINE, with a throwable
+        // for the call site (ProcessBuilder.start, Runtime.exit), which read as stack traces.
+        root.setLevel(level == Level.FINE ? Level.INFO : level);
+        TSJ.setLevel(level);
         // Netty's own chatter stays at warnings.
-        Logger.getLogger("io.netty").setLevel(Level.WARNING);
+        NETTY.setLevel(Level.WARNING);
     }
+
+    // Held strongly: java.util.logging keeps loggers weakly, and a collected one forgets its level.
+    private static final Logger TSJ = Logger.getLogger("dev.tsj");
+    private static final Logger NETTY = Logger.getLogger("io.netty");
 
     private static String label(Level l) {
         if (l.intValue() >= Level.SEVERE.intValue()) {
