@@ -45,6 +45,8 @@ class TailnetIT extends LabSuite {
     private Netns spare;
     private String reusableKey;
     private TsjNode fourth;
+    /** The server's id of n4, which the deletion test removes. */
+    private long deletedId = -1;
 
     @BeforeAll
     void buildTailnet() throws Exception {
@@ -187,6 +189,7 @@ class TailnetIT extends LabSuite {
             // n4's key is still a member: n1 answers it.
             Pings.assertReplies(spare, n1.ipv4(), 2, Duration.ofSeconds(20), () -> holder.diagnostics() + n1.diagnostics());
 
+            deletedId = nodeId("n4");
             CmdResult del = server.admin("nodes", "delete", "n4").check();
             assertTrue(del.output().contains("n4"), del.output());
             for (TsjNode n : nodes) {
@@ -241,6 +244,7 @@ class TailnetIT extends LabSuite {
         for (TsjNode n : nodes) {
             Poll.until(CONVERGE, n.name + " to list the ephemeral node", n::diagnostics, () -> n.peer("eph").isPresent());
         }
+        long ephId = nodeId("eph");
         eph.stop();
         long stopped = System.nanoTime();
         for (TsjNode n : nodes) {
@@ -249,8 +253,15 @@ class TailnetIT extends LabSuite {
         }
         double seconds = (System.nanoTime() - stopped) / 1e9;
         System.out.printf("[tailnet] an ephemeral node left every status %.1f s after it stopped (timeout 5 s)%n", seconds);
-        assertTrue(seconds >= 4.0, "the ephemeral node was removed after " + seconds + " s, before its 5 s timeout");
+        // The timeout runs from when the server saw the node go (its session closing), which
+        // its log records, as it does the removal.
+        Duration offline = Duration.between(ControlLog.lastTime(server, "session.closed", "name=eph"),
+                ControlLog.lastTime(server, "node.ephemeral_removed", "name=eph"));
+        assertTrue(offline.toMillis() >= 4_900, "the ephemeral node was removed " + offline.toMillis() + " ms after it went offline, before its 5 s timeout");
         assertTrue(server.adminJson("nodes", "list").findValuesAsText("name").stream().noneMatch("eph"::equals), "eph is gone from nodes list");
+        // Admin commands and scripts name nodes by id: a deleted node's id must not come back on another node.
+        assertTrue(deletedId > 0 && ephId != deletedId, "the new node eph got id " + ephId
+                + ", the id of the deleted node n4, so `tsj control nodes delete " + deletedId + "` would now delete another node");
     }
 
     @Test
@@ -283,6 +294,15 @@ class TailnetIT extends LabSuite {
         String[] octets = v4.split("\\.");
         int second = Integer.parseInt(octets[1]);
         return octets[0].equals("100") && second >= 64 && second < 128;
+    }
+
+    private long nodeId(String name) {
+        for (JsonNode n : server.adminJson("nodes", "list")) {
+            if (n.path("name").asText().equals(name)) {
+                return n.path("id").asLong();
+            }
+        }
+        throw new AssertionError("nodes list has no " + name);
     }
 
     private void awaitPeers(TsjNode n, List<String> names) {
