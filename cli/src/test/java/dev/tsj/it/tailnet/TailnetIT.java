@@ -27,9 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Issue 4, the tailnet as a user runs it: a coordination server and three tsjd nodes in
  * network namespaces on one underlay segment (198.18.40.0/24, 2001:db8:40::/64) join with
  * one reusable key; then joining, deleting, server outages, ephemeral nodes, spent and
- * expired keys, node restarts, and bad input to the admin commands, the LocalAPI and the
- * CLI. One topology for the class; the tests run in order and each leaves the three
- * nodes up.
+ * expired keys and node restarts (bad input is {@link TailnetBadInputIT}'s). One topology
+ * for the class; the tests run in order and each leaves the three nodes up.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TailnetIT extends LabSuite {
