@@ -147,8 +147,10 @@ class TailnetBadInputIT extends LabSuite {
         expect(LocalApiRaw.request(n1.socket, "POST", ping, "{\"target\":\"nosuchpeer\"}"), 404, "nosuchpeer");
         expect(LocalApiRaw.request(n1.socket, "GET", "/localapi/v0/nope", ""), 404, "no such LocalAPI endpoint");
         expect(LocalApiRaw.request(n1.socket, "GET", up, ""), 404, "no such LocalAPI endpoint");
-        // A bad body to down must not take the node down: the body is read before the handler runs.
+        // A bad body to down or logout must not take the node down or log it out.
         expect(LocalApiRaw.request(n1.socket, "POST", "/localapi/v0/down", "{not json"), 400, "malformed JSON");
+        expect(LocalApiRaw.request(n1.socket, "POST", "/localapi/v0/logout", "{not json"), 400, "malformed JSON");
+        expect(LocalApiRaw.request(n1.socket, "POST", "/localapi/v0/status", "{}"), 404, "no such LocalAPI endpoint");
         expect(LocalApiRaw.send(n1.socket, "HELLO\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), true), 400, "start line");
         expect(raw("POST " + up + " HTTP/1.1\r\nContent-Length: abc\r\n\r\n"), 400, "Content-Length");
         expect(raw("POST " + up + " HTTP/1.1\r\nContent-Length: -1\r\n\r\n"), 400, "Content-Length");
