@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * {@code ip netns exec} execs its command, so {@link #pid()} is the command's own PID and
  * signals reach it directly.
  */
-final class BgProcess implements AutoCloseable {
+public final class BgProcess implements AutoCloseable {
     private static final int TAIL_LINES = 40;
 
     private final String name;
@@ -30,7 +30,7 @@ final class BgProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static BgProcess start(String name, Path log, Map<String, String> env, List<String> command) {
+    public static BgProcess start(String name, Path log, Map<String, String> env, List<String> command) {
         try {
             Files.createDirectories(log.getParent());
             // Appended, so a restarted daemon's log keeps what its predecessor said.
@@ -47,31 +47,31 @@ final class BgProcess implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
     /** Sends a signal by name (TERM, INT, KILL) to this process only. */
-    void signal(String signal) {
+    public void signal(String signal) {
         if (alive()) {
             Cmd.run("kill", "-" + signal, Long.toString(pid()));
         }
     }
 
     /** Waits for the process to exit and returns its code; fails with the log tail if it does not. */
-    int awaitExit(Duration timeout) {
+    public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError(name + " (pid " + pid() + ") still running after " + timeout.toSeconds() + " s\n" + tail());
@@ -84,7 +84,7 @@ final class BgProcess implements AutoCloseable {
     }
 
     /** The log, all of it. */
-    String output() {
+    public String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -93,7 +93,7 @@ final class BgProcess implements AutoCloseable {
     }
 
     /** The last lines of the log, headed by the process's name and state, for failure messages. */
-    String tail() {
+    public String tail() {
         List<String> lines = output().lines().toList();
         List<String> last = lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
         String state = alive() ? "running" : "exited " + process.exitValue();

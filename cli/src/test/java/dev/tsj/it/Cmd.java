@@ -14,16 +14,16 @@ import java.util.concurrent.TimeUnit;
  * Runs a short command to completion. Output goes to a temporary file rather than a pipe,
  * so a chatty command can never block on a full pipe while we wait for it.
  */
-final class Cmd {
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+public final class Cmd {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private Cmd() {}
 
-    static CmdResult run(String... command) {
+    public static CmdResult run(String... command) {
         return run(DEFAULT_TIMEOUT, List.of(command));
     }
 
-    static CmdResult run(Duration timeout, List<String> command) {
+    public static CmdResult run(Duration timeout, List<String> command) {
         Path out = null;
         try {
             out = Files.createTempFile("tsj-it-cmd", ".out");

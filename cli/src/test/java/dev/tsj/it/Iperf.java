@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  * bound to a tunnel address, a client that sends a fixed amount ({@code -n}) or, with
  * {@code reverse}, receives it ({@code -R}). Results come from iperf3's JSON.
  */
-final class Iperf {
-    static final int DEFAULT_PORT = 5201;
+public final class Iperf {
+    public static final int DEFAULT_PORT = 5201;
 
     private final Netns serverNs;
     private final String serverAddress;
@@ -25,7 +25,7 @@ final class Iperf {
     private final Path logDir;
     private final Supplier<String> diagnostics;
 
-    Iperf(Netns serverNs, String serverAddress, Netns clientNs, int port, Path logDir, Supplier<String> diagnostics) {
+    public Iperf(Netns serverNs, String serverAddress, Netns clientNs, int port, Path logDir, Supplier<String> diagnostics) {
         this.serverNs = serverNs;
         this.serverAddress = serverAddress;
         this.clientNs = clientNs;
@@ -35,11 +35,11 @@ final class Iperf {
     }
 
     /** A transfer under way: {@link #await} waits for it and checks it completed. */
-    final class Run {
-        final String label;
-        final BgProcess server;
-        final BgProcess client;
-        final Path json;
+    public final class Run {
+        public final String label;
+        public final BgProcess server;
+        public final BgProcess client;
+        public final Path json;
 
         private Run(String label, BgProcess server, BgProcess client, Path json) {
             this.label = label;
@@ -49,7 +49,7 @@ final class Iperf {
         }
 
         /** Waits for the client; fails, with both logs and the daemons' tails, unless it sent at least {@code minBytes}. */
-        IperfResult await(Duration timeout, long minBytes) {
+        public IperfResult await(Duration timeout, long minBytes) {
             int exit;
             try {
                 exit = client.awaitExit(timeout);
@@ -82,12 +82,12 @@ final class Iperf {
     }
 
     /** Starts a transfer of {@code amount} (iperf3 units, e.g. "200M") and returns at once. */
-    Run start(String label, String amount, boolean reverse) {
+    public Run start(String label, String amount, boolean reverse) {
         return start(label, reverse, "-n", amount);
     }
 
     /** Starts a transfer bounded by {@code limit} ({@code -n BYTES} or {@code -t SECONDS}) and returns at once. */
-    Run start(String label, boolean reverse, String... limit) {
+    public Run start(String label, boolean reverse, String... limit) {
         String file = label.replaceAll("[^A-Za-z0-9._-]", "_");
         Path serverLog = logDir.resolve(file + ".iperf-server.log");
         BgProcess server = serverNs.spawn(label + " server", serverLog, Map.of(),
@@ -111,7 +111,7 @@ final class Iperf {
     }
 
     /** A complete transfer of {@code mebibytes} MiB, checked to have been sent in full. */
-    IperfResult transfer(String label, int mebibytes, boolean reverse, Duration timeout) {
+    public IperfResult transfer(String label, int mebibytes, boolean reverse, Duration timeout) {
         return start(label, mebibytes + "M", reverse).await(timeout, (long) mebibytes << 20);
     }
 }

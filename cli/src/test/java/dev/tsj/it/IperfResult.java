@@ -10,11 +10,11 @@ import java.util.Locale;
  * sender reports the end, so it can fall a few MB short of what TCP still delivers; whole
  * delivery is checked on the WireGuard counters instead.
  */
-record IperfResult(String label, long bytesSent, long bytesReceived, double bitsPerSecond, long retransmits, double seconds) {
+public record IperfResult(String label, long bytesSent, long bytesReceived, double bitsPerSecond, long retransmits, double seconds) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Parses iperf3 -J output; throws with iperf's own error when the run failed. */
-    static IperfResult parse(String label, String json) throws IOException {
+    public static IperfResult parse(String label, String json) throws IOException {
         JsonNode root = JSON.readTree(json);
         if (root.hasNonNull("error")) {
             throw new IOException("iperf3: " + root.get("error").asText());
@@ -28,7 +28,7 @@ record IperfResult(String label, long bytesSent, long bytesReceived, double bits
                 sent.path("retransmits").asLong(), received.path("seconds").asDouble());
     }
 
-    double megabitsPerSecond() {
+    public double megabitsPerSecond() {
         return bitsPerSecond / 1e6;
     }
 

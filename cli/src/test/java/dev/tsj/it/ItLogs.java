@@ -8,10 +8,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Where a test class's process logs go: target/it-logs/CLASS/, emptied at the start of the class. */
-final class ItLogs {
+public final class ItLogs {
     private ItLogs() {}
 
-    static Path freshDir(Class<?> testClass) {
+    public static Path freshDir(Class<?> testClass) {
         Path dir = Path.of(System.getProperty("tsj.it.logs", "target/it-logs"), testClass.getSimpleName()).toAbsolutePath();
         try {
             if (Files.exists(dir)) {

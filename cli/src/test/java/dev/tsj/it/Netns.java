@@ -13,8 +13,10 @@ import java.util.Map;
  * processes still inside it and deletes it before starting afresh. Every command that
  * sends traffic runs inside a namespace through {@link #exec} or {@link #spawn}.
  */
-final class Netns implements AutoCloseable {
+public final class Netns implements AutoCloseable {
     static final String PREFIX = "it-";
+    /** The tailnet suites' namespaces (dev.tsj.it.tailnet): their own prefix, so the two never collide. */
+    static final String TAILNET_PREFIX = "tt-";
 
     private final String name;
     private final List<BgProcess> spawned = Collections.synchronizedList(new ArrayList<>());
@@ -23,9 +25,9 @@ final class Netns implements AutoCloseable {
         this.name = name;
     }
 
-    static Netns create(String name) {
-        if (!name.startsWith(PREFIX)) {
-            throw new IllegalArgumentException("interop namespaces are named " + PREFIX + "*: " + name);
+    public static Netns create(String name) {
+        if (!name.startsWith(PREFIX) && !name.startsWith(TAILNET_PREFIX)) {
+            throw new IllegalArgumentException("test namespaces are named " + PREFIX + "* or " + TAILNET_PREFIX + "*: " + name);
         }
         removeLeftover(name);
         Cmd.run("ip", "netns", "add", name).check();
@@ -52,26 +54,26 @@ final class Netns implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** Runs a command inside the namespace and returns how it ended. */
-    CmdResult exec(Duration timeout, String... command) {
+    public CmdResult exec(Duration timeout, String... command) {
         return Cmd.run(timeout, inside(command));
     }
 
-    CmdResult exec(String... command) {
+    public CmdResult exec(String... command) {
         return exec(Cmd.DEFAULT_TIMEOUT, command);
     }
 
     /** Runs a command inside the namespace that must succeed; returns its output. */
-    String run(String... command) {
+    public String run(String... command) {
         return exec(command).check().output();
     }
 
     /** Starts a long-running command inside the namespace; it is stopped when the namespace closes. */
-    BgProcess spawn(String processName, Path log, Map<String, String> env, String... command) {
+    public BgProcess spawn(String processName, Path log, Map<String, String> env, String... command) {
         BgProcess p = BgProcess.start(processName, log, env, inside(command));
         spawned.add(p);
         return p;
@@ -84,7 +86,7 @@ final class Netns implements AutoCloseable {
     }
 
     /** A veth pair from {@code here} in this namespace to {@code there} in {@code other}, both up. */
-    void vethTo(String here, Netns other, String there) {
+    public void vethTo(String here, Netns other, String there) {
         // A pair left in the root namespace by a failed move would block the name.
         Cmd.run("ip", "link", "del", here);
         Cmd.run("ip", "link", "del", there);
@@ -94,7 +96,7 @@ final class Netns implements AutoCloseable {
     }
 
     /** Adds an address; IPv6 ones without duplicate address detection, which would delay them. */
-    void addAddress(String device, String cidr) {
+    public void addAddress(String device, String cidr) {
         if (cidr.contains(":")) {
             run("ip", "-6", "addr", "add", cidr, "dev", device, "nodad");
         } else {

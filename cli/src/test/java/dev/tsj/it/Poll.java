@@ -5,30 +5,30 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Waiting for a condition by polling, never by a bare sleep: returns as soon as it holds. */
-final class Poll {
+public final class Poll {
     private static final long FIRST_INTERVAL_MS = 50;
     private static final long MAX_INTERVAL_MS = 500;
 
     private Poll() {}
 
     @FunctionalInterface
-    interface Probe<T> {
+    public interface Probe<T> {
         /** The value once the awaited state is reached, or empty to keep waiting. */
         Optional<T> probe() throws Exception;
     }
 
     @FunctionalInterface
-    interface Condition {
+    public interface Condition {
         boolean holds() throws Exception;
     }
 
     /** Polls until {@code condition} holds; fails after {@code timeout} with {@code diagnostics}. */
-    static void until(Duration timeout, String what, Supplier<String> diagnostics, Condition condition) {
+    public static void until(Duration timeout, String what, Supplier<String> diagnostics, Condition condition) {
         value(timeout, what, diagnostics, () -> condition.holds() ? Optional.of(Boolean.TRUE) : Optional.empty());
     }
 
     /** Polls until {@code probe} yields a value and returns it; fails after {@code timeout}. */
-    static <T> T value(Duration timeout, String what, Supplier<String> diagnostics, Probe<T> probe) {
+    public static <T> T value(Duration timeout, String what, Supplier<String> diagnostics, Probe<T> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long interval = FIRST_INTERVAL_MS;
         Exception last = null;

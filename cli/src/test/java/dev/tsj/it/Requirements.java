@@ -13,12 +13,12 @@ import java.util.List;
  * reference tools and the built tsj jar. Missing pieces skip the tests on a developer's
  * machine; under CI=true they fail, so CI can never pass by skipping them.
  */
-final class Requirements {
+public final class Requirements {
     static final List<String> TOOLS = List.of("ip", "ss", "sysctl", "wg", "wireguard-go", "iperf3", "ping", "tcpdump", "kill");
 
     private Requirements() {}
 
-    static void check() {
+    public static void check() {
         List<String> missing = new ArrayList<>();
         if (!"root".equals(System.getProperty("user.name"))) {
             missing.add("root");

@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The built {@code tsj} CLI jar and the command line that runs it as the launcher does. */
-final class TsjJar {
+public final class TsjJar {
     private TsjJar() {}
 
     static Path socketDir() {
         return Path.of("target", "it-sockets").toAbsolutePath();
     }
 
-    static Path path() {
+    public static Path path() {
         return Path.of(System.getProperty("tsj.cli.jar", "target/tsj-cli.jar")).toAbsolutePath();
     }
 
@@ -21,7 +21,7 @@ final class TsjJar {
      * flags, a LocalAPI socket of its own and in-memory state: several daemons share this
      * host's filesystem, and these pair tests drive them with wg only.
      */
-    static List<String> daemon(String interfaceName, int port, boolean offloads) {
+    public static List<String> daemon(String interfaceName, int port, boolean offloads) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",

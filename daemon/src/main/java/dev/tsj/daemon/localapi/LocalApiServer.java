@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tsj.control.http.HttpException;
 import dev.tsj.control.http.HttpHead;
 import dev.tsj.daemon.node.NodeException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -106,13 +104,12 @@ public final class LocalApiServer implements AutoCloseable {
             JsonNode answer;
             try {
                 HttpHead head = HttpHead.read(raw);
-                InputStream in = new SequenceInputStream(new ByteArrayInputStream(head.leftover()), raw);
                 String pathOnly = head.second().split("\\?", 2)[0];
                 Handler h = routes.get(head.first() + " " + pathOnly);
                 if (h == null) {
                     throw new NodeException(404, "no such LocalAPI endpoint: " + head.first() + " " + pathOnly);
                 }
-                JsonNode body = readBody(head, in);
+                JsonNode body = readBody(head, raw);
                 answer = h.handle(body);
                 status = 200;
             } catch (NodeException e) {
@@ -138,7 +135,12 @@ public final class LocalApiServer implements AutoCloseable {
         }
     }
 
-    private static JsonNode readBody(HttpHead head, InputStream in) throws IOException, NodeException {
+    /**
+     * The body: what the head's read already took, then the rest from {@code raw}. (A
+     * SequenceInputStream would close {@code raw}, and with it the socket, at end of
+     * stream, and a truncated body would get no answer.)
+     */
+    private static JsonNode readBody(HttpHead head, InputStream raw) throws IOException, NodeException {
         String len = head.header("content-length");
         if (len == null || len.equals("0")) {
             return null;
@@ -149,11 +151,16 @@ public final class LocalApiServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new NodeException(400, "bad Content-Length");
         }
-        if (n < 0 || n > MAX_BODY) {
+        if (n < 0) {
+            throw new NodeException(400, "bad Content-Length");
+        }
+        if (n > MAX_BODY) {
             throw new NodeException(413, "request body larger than " + MAX_BODY + " bytes");
         }
-        byte[] body = in.readNBytes(n);
-        if (body.length != n) {
+        byte[] body = new byte[n];
+        int early = Math.min(n, head.leftover().length);
+        System.arraycopy(head.leftover(), 0, body, 0, early);
+        if (early + raw.readNBytes(body, early, n - early) != n) {
             throw new NodeException(400, "request body truncated");
         }
         try {

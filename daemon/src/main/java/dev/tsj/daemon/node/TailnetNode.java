@@ -125,17 +125,20 @@ public final class TailnetNode implements AutoCloseable {
                         ? "this node is not registered yet: pass --auth-key KEY (from tsj control authkeys create)"
                         : "this node must log in again (" + backendDetail + "): pass --auth-key KEY");
             }
-            closeSession();
-            client = newClient(prefs.loginServer());
+            ControlClient next = newClient(prefs.loginServer());
             if (mustRegister) {
+                // Register before touching the running session: a refused key or an
+                // unreachable server must leave a connected node connected.
                 try {
-                    RegisterResponse r = client.register(new RegisterRequest(device.publicKey(), req.authKey(), false, hostinfo(prefs)));
+                    RegisterResponse r = next.register(new RegisterRequest(device.publicKey(), req.authKey(), false, hostinfo(prefs)));
                     state = state.withRegistration(r);
                     LOG.info("registered as " + r.name() + " (" + r.addresses() + ") with " + prefs.loginServer());
                 } catch (ControlException e) {
                     throw new NodeException(e.needsLogin() || e.code().name().startsWith("AUTH") ? 403 : 502, e.getMessage());
                 }
             }
+            closeSession();
+            client = next;
             state = state.withPrefs(prefs);
             save();
             firstMap = new CompletableFuture<>();
