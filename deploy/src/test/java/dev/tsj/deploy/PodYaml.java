@@ -1,0 +1,80 @@
+package dev.tsj.deploy;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Pod manifests for the tests, shaped like deploy/kubernetes's (the same container
+ * settings), but with what a test needs instead of cluster objects: the auth key as a
+ * plain value, state in a hostPath directory, the tsj image built here.
+ */
+final class PodYaml {
+    private PodYaml() {}
+
+    enum Mode { USERSPACE, TUN }
+
+    static String env(Map<String, String> env) {
+        StringBuilder b = new StringBuilder("    env:\n");
+        env.forEach((k, v) -> b.append("    - name: ").append(k).append("\n      value: \"").append(v).append("\"\n"));
+        return b.toString();
+    }
+
+    /** The tsj container: unprivileged uid 1000 in userspace mode, root with NET_ADMIN and /dev/net/tun in TUN mode. */
+    static String tsjContainer(Mode mode, Map<String, String> settings) {
+        Map<String, String> env = new LinkedHashMap<>(settings);
+        env.put("TSJ_USERSPACE", mode == Mode.USERSPACE ? "true" : "false");
+        env.put("TSJ_HEALTH_ADDR", "127.0.0.1:9002");
+        String security = mode == Mode.USERSPACE
+                ? """
+                    securityContext:
+                      runAsUser: 1000
+                      runAsGroup: 1000
+                      runAsNonRoot: true
+                      allowPrivilegeEscalation: false
+                      capabilities:
+                        drop: ["ALL"]
+                """
+                : """
+                    securityContext:
+                      runAsUser: 0
+                      capabilities:
+                        add: ["NET_ADMIN"]
+                """;
+        String mounts = "    volumeMounts:\n    - name: state\n      mountPath: /var/lib/tsj\n"
+                + (mode == Mode.TUN ? "    - name: tun\n      mountPath: /dev/net/tun\n" : "");
+        return "  - name: tsj\n    image: " + Image.TAG + "\n" + env(env) + security + mounts;
+    }
+
+    static String volumes(Mode mode, Path state, Map<String, Path> more) {
+        StringBuilder b = new StringBuilder("  volumes:\n  - name: state\n    hostPath:\n      path: " + state
+                + "\n      type: Directory\n");
+        if (mode == Mode.TUN) {
+            b.append("  - name: tun\n    hostPath:\n      path: /dev/net/tun\n      type: CharDevice\n");
+        }
+        more.forEach((name, path) -> b.append("  - name: ").append(name).append("\n    hostPath:\n      path: ").append(path)
+                .append("\n      type: Directory\n"));
+        return b.toString();
+    }
+
+    static String pod(String name, String containers, String volumes) {
+        return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\nspec:\n  restartPolicy: Always\n  containers:\n"
+                + containers + volumes;
+    }
+
+    /** An application container: serves /srv on port 8080, and carries the test's Fetch client in /app. */
+    static String appContainer() {
+        return """
+                  - name: app
+                    image: %s
+                    command: ["/opt/tsj/jre/bin/java", "-Xmx32m", "-m", "jdk.httpserver", "-b", "0.0.0.0", "-p", "8080", "-d", "/srv"]
+                    volumeMounts:
+                    - name: page
+                      mountPath: /srv
+                      readOnly: true
+                    - name: classes
+                      mountPath: /app
+                      readOnly: true
+                """.formatted(Image.TAG);
+    }
+}
