@@ -58,8 +58,25 @@ final class PodYaml {
     }
 
     static String pod(String name, String containers, String volumes) {
-        return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\nspec:\n  restartPolicy: Always\n  containers:\n"
+        return pod(name, "", containers, volumes);
+    }
+
+    static String pod(String name, String initContainers, String containers, String volumes) {
+        return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\nspec:\n  restartPolicy: Always\n"
+                + (initContainers.isEmpty() ? "" : "  initContainers:\n" + initContainers) + "  containers:\n"
                 + containers + volumes;
+    }
+
+    /** As deploy/kubernetes/proxy.yaml: a privileged init container turns on forwarding in the pod's network namespace. */
+    static String forwardingInit() {
+        return """
+                  - name: sysctl
+                    image: %s
+                    command: ["/bin/sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"]
+                    securityContext:
+                      privileged: true
+                      runAsUser: 0
+                """.formatted(Image.TAG);
     }
 
     /** An application container: serves /srv on port 8080, and carries the test's Fetch client in /app. */

@@ -104,6 +104,28 @@ final class Tailnet implements AutoCloseable {
         links.add(link + "a");
     }
 
+    /**
+     * A subnet behind a pod: namespace {@code ns} at {@code nsIp}/24, joined to the pod's
+     * {@code podIf} at {@code podIp}/24 by a veth pair (for services a proxy or router reaches).
+     */
+    void linkPodToSubnet(String pod, String link, String podIf, String podIp, String ns, String nsIp) {
+        int pid = Podman.infraPid(pod);
+        if (!Sh.run("ip", "netns", "pids", ns).ok()) {
+            Sh.must("ip", "netns", "add", ns);
+            Sh.must("ip", "-n", ns, "link", "set", "lo", "up");
+        }
+        Sh.run("ip", "-n", ns, "link", "del", link + "a");
+        Sh.must("ip", "link", "add", link + "a", "type", "veth", "peer", "name", link + "b");
+        Sh.must("ip", "link", "set", link + "a", "netns", ns);
+        Sh.run("ip", "-n", ns, "addr", "add", nsIp + "/24", "dev", link + "a");
+        Sh.must("ip", "-n", ns, "link", "set", link + "a", "up");
+        Sh.must("ip", "link", "set", link + "b", "netns", Integer.toString(pid));
+        String[] n = {"nsenter", "-t", Integer.toString(pid), "-n"};
+        Sh.must(cat(n, "ip", "link", "set", link + "b", "name", podIf));
+        Sh.must(cat(n, "ip", "addr", "add", podIp + "/24", "dev", podIf));
+        Sh.must(cat(n, "ip", "link", "set", podIf, "up"));
+    }
+
     static String[] cat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
