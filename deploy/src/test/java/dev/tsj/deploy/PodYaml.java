@@ -20,7 +20,11 @@ final class PodYaml {
         return b.toString();
     }
 
-    /** The tsj container: unprivileged uid 1000 in userspace mode, root with NET_ADMIN and /dev/net/tun in TUN mode. */
+    /**
+     * The tsj container: unprivileged uid 1000 in userspace mode, root with NET_ADMIN and
+     * /dev/net/tun in TUN mode; a read-only root filesystem either way, with emptyDir
+     * volumes for /tmp (the JVM's native libraries) and /var/run/tsj (the sockets).
+     */
     static String tsjContainer(Mode mode, Map<String, String> settings) {
         Map<String, String> env = new LinkedHashMap<>(settings);
         env.put("TSJ_USERSPACE", mode == Mode.USERSPACE ? "true" : "false");
@@ -32,16 +36,19 @@ final class PodYaml {
                       runAsGroup: 1000
                       runAsNonRoot: true
                       allowPrivilegeEscalation: false
+                      readOnlyRootFilesystem: true
                       capabilities:
                         drop: ["ALL"]
                 """
                 : """
                     securityContext:
                       runAsUser: 0
+                      readOnlyRootFilesystem: true
                       capabilities:
                         add: ["NET_ADMIN"]
                 """;
         String mounts = "    volumeMounts:\n    - name: state\n      mountPath: /var/lib/tsj\n"
+                + "    - name: tmp\n      mountPath: /tmp\n    - name: run\n      mountPath: /var/run/tsj\n"
                 + (mode == Mode.TUN ? "    - name: tun\n      mountPath: /dev/net/tun\n" : "");
         return "  - name: tsj\n    image: " + Image.TAG + "\n" + env(env) + security + mounts;
     }
@@ -49,6 +56,7 @@ final class PodYaml {
     static String volumes(Mode mode, Path state, Map<String, Path> more) {
         StringBuilder b = new StringBuilder("  volumes:\n  - name: state\n    hostPath:\n      path: " + state
                 + "\n      type: Directory\n");
+        b.append("  - name: tmp\n    emptyDir: {}\n  - name: run\n    emptyDir: {}\n");
         if (mode == Mode.TUN) {
             b.append("  - name: tun\n    hostPath:\n      path: /dev/net/tun\n      type: CharDevice\n");
         }
