@@ -17,10 +17,15 @@ public abstract sealed class Key32 permits PrivateKey, PublicKey, PresharedKey {
     private volatile boolean destroyed;
 
     Key32(byte[] bytes) {
+        this(bytes, false);
+    }
+
+    /** With {@code owned}, keeps {@code bytes} itself (a private copy the caller made) instead of copying. */
+    Key32(byte[] bytes, boolean owned) {
         if (bytes.length != LENGTH) {
             throw new KeyFormatException("key must be 32 bytes, got " + bytes.length);
         }
-        this.bytes = bytes.clone();
+        this.bytes = owned ? bytes : bytes.clone();
     }
 
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();

@@ -3,7 +3,14 @@ package dev.tsj.crypto;
 /** An X25519 private key, always held clamped (RFC 7748 section 5), as {@code wg genkey} emits. */
 public final class PrivateKey extends Key32 {
     public PrivateKey(byte[] bytes) {
-        super(clamp(bytes.clone()));
+        super(clamp(checkedCopy(bytes)), true);
+    }
+
+    private static byte[] checkedCopy(byte[] bytes) {
+        if (bytes.length != LENGTH) {
+            throw new KeyFormatException("key must be 32 bytes, got " + bytes.length);
+        }
+        return bytes.clone();
     }
 
     public static PrivateKey generate() {

@@ -40,7 +40,11 @@ final class NetmapApplier {
                 p = device.addPeer(n.nodeKey());
                 LOG.info("peer " + n.name() + " " + n.nodeKey().shortString() + " joined");
             }
+            boolean hadEndpoint = p.endpoint() != null;
             updateEndpoint(p, n.endpoints(), localNetworks);
+            if (!hadEndpoint && p.endpoint() != null) {
+                device.flush(p); // packets were waiting for somewhere to go
+            }
             Set<Prefix> want = new LinkedHashSet<>();
             for (IpPrefix a : n.allowedIps()) {
                 want.add(Prefix.parse(a.toString()));

@@ -55,11 +55,23 @@ public final class TailnetNode implements AutoCloseable {
     private volatile String backendDetail = "";
     private CompletableFuture<NetMap> firstMap = new CompletableFuture<>();
 
+    /** Where this node says peers can reach it, given its UDP port. */
+    public interface EndpointSource {
+        List<java.net.InetSocketAddress> endpoints(int port);
+    }
+
+    private final EndpointSource endpoints;
+
     public TailnetNode(Device device, Router router, StateStore store, String interfaceName) {
+        this(device, router, store, interfaceName, port -> HostIdentity.endpoints(port, interfaceName));
+    }
+
+    public TailnetNode(Device device, Router router, StateStore store, String interfaceName, EndpointSource endpoints) {
         this.device = device;
         this.router = router;
         this.store = store;
         this.interfaceName = interfaceName;
+        this.endpoints = endpoints;
         this.pinger = new PingService(device);
         device.setInboundTap(pinger);
     }
@@ -216,7 +228,7 @@ public final class TailnetNode implements AutoCloseable {
         }
         backend = BackendState.Starting;
         MapRequest req = new MapRequest(device.publicKey(), null,
-                HostIdentity.endpoints(device.listenPort(), interfaceName), hostinfo(state.prefs()));
+                endpoints.endpoints(device.listenPort()), hostinfo(state.prefs()));
         session = client.openMapSession(req, new MapSession.Listener() {
             @Override
             public void onNetMap(NetMap map) {

@@ -279,6 +279,13 @@ public final class Device implements AutoCloseable {
         return true;
     }
 
+    /** Sends what waits for {@code p} (staged packets), handshaking first if needed. */
+    public void flush(Peer p) {
+        if (p.hasStaged()) {
+            handshakes.sendKeepalive(p);
+        }
+    }
+
     /** Installs the packet filter (the policy the coordination server sends). */
     public void setFilter(PacketFilter filter) {
         this.filter = filter == null ? PacketFilter.ALLOW_ALL : filter;

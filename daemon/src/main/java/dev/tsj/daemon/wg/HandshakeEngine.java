@@ -297,6 +297,10 @@ final class HandshakeEngine {
             return;
         }
         long now = device.clock.nanoTime();
+        if (peer.endpoint() == null) {
+            device.counters.droppedNoEndpoint.increment();
+            return; // nowhere to send it: try again as soon as an endpoint is known
+        }
         if (!retry) {
             if (now - peer.timers.lastHandshakeSent < REKEY_TIMEOUT) {
                 return;
