@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the tsj container image without a Docker daemon or a registry (as root):
-#   deploy/image/build.sh [--tag NAME] [--format docker-archive|oci-archive] [--out FILE] [--no-export]
+#   deploy/image/build.sh [--tag NAME] [--format docker-archive|oci-archive] [--out FILE] [--no-export] [--jars-as-built]
 # 1. the jars (mvn package, unless current), 2. a Java runtime made by jlink from the
 # build machine's JDK 25 (cached under deploy/target/image/jre-cache by JDK and module
 # list), 3. a root filesystem from scratch: glibc, dash, iproute2 and nftables copied
@@ -15,13 +15,15 @@ tag="localhost/tsj:$version"
 format=docker-archive
 out="$repo/deploy/target/tsj-image-$version.tar"
 export_tar=1
+jars_as_built=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --tag) tag="$2"; shift 2 ;;
     --format) format="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --no-export) export_tar=0; shift ;;
-    *) echo "usage: $0 [--tag NAME] [--format docker-archive|oci-archive] [--out FILE] [--no-export]" >&2; exit 2 ;;
+    --jars-as-built) jars_as_built=1; shift ;;   # the tests: the reactor has just built them
+    *) echo "usage: $0 [--tag NAME] [--format docker-archive|oci-archive] [--out FILE] [--no-export] [--jars-as-built]" >&2; exit 2 ;;
   esac
 done
 case "$format" in docker-archive|oci-archive) ;; *) echo "build.sh: --format must be docker-archive or oci-archive" >&2; exit 2 ;; esac
@@ -34,9 +36,11 @@ step() { echo "== $(( $(date +%s) - started ))s: $*" >&2; }
 
 # 1. jars: the launcher builds them when any source is newer
 step "jars"
-"$repo/tsj" version >/dev/null
-source "$repo/tsj-java-home.sh" >/dev/null
 jar="$repo/cli/target/tsj-cli.jar"
+if [ "$jars_as_built" = 0 ] || [ ! -f "$jar" ]; then
+  "$repo/tsj" version >/dev/null
+fi
+source "$repo/tsj-java-home.sh" >/dev/null
 
 work="$repo/deploy/target/image"
 ctx="$work/context"
