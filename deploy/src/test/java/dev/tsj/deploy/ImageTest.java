@@ -43,6 +43,25 @@ class ImageTest {
     }
 
     @Test
+    void theNodesHeapFollowsTheContainersMemoryLimit() {
+        assertEquals(80, maxHeapMib("256m"), "half of what is left after 96 MiB");
+        assertEquals(32, maxHeapMib("128m"), "never below 32 MiB");
+        assertEquals(160, maxHeapMib(null), "no limit: the same as on a host");
+    }
+
+    private static long maxHeapMib(String memory) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--rm", "--pull=never",
+                "-e", "TSJ_JAVA_OPTS=-XX:+PrintFlagsFinal"));
+        if (memory != null) {
+            args.addAll(java.util.List.of("-m", memory));
+        }
+        args.addAll(java.util.List.of(Image.TAG, "containerboot"));
+        String out = Podman.run(args.toArray(String[]::new)).out();
+        return out.lines().filter(l -> l.contains(" MaxHeapSize ")).map(l -> l.trim().split("\\s+")[3])
+                .mapToLong(v -> Long.parseLong(v) / (1024 * 1024)).findFirst().orElseThrow(() -> new AssertionError(out));
+    }
+
+    @Test
     void theArchiveIsADockerArchiveToLoadOrPush() throws Exception {
         assertTrue(Files.size(archive) > 10_000_000, archive + " is too small");
         String listing = Sh.must("tar", "-tf", archive.toString());

@@ -2,7 +2,6 @@ package dev.tsj.cli.containerboot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tsj.cli.client.LocalApiClient;
-import dev.tsj.daemon.Signals;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -10,16 +9,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /**
- * The container's main process: checks the settings, starts the daemon as a child, waits
- * for its LocalAPI, runs {@code tsj up}, sets up TSJ_DEST_IP's forwarding, then stays in
- * the foreground until SIGTERM/SIGINT (forwarded to the daemon) or the daemon's exit
- * (whose code it returns). An ephemeral node (TSJ_STATE=mem:) logs out first, so the
- * tailnet does not keep a node no container will ever bring back.
+ * The container's main process: checks the settings, starts the daemon (in this JVM, see
+ * {@link DaemonThread}), waits for its LocalAPI, runs {@code tsj up}, sets up
+ * TSJ_DEST_IP's forwarding, then stays in the foreground until SIGTERM/SIGINT, which it
+ * forwards to the daemon, or until the daemon stops by itself (whose exit code it
+ * returns). An ephemeral node (TSJ_STATE=mem:) logs out first, so the tailnet does not
+ * keep a node no container will ever bring back.
  */
 final class Containerboot {
     static final Duration DAEMON_START = Duration.ofSeconds(60);
@@ -50,14 +49,7 @@ final class Containerboot {
             return 2;
         }
         warnUnknown(env, err);
-        List<String> javaOpts;
-        try {
-            javaOpts = ArgList.split(BootEnv.JAVA_OPTS, BootConfig.value(env, BootEnv.JAVA_OPTS));
-        } catch (BootConfigException e) {
-            err.println("containerboot: " + e.getMessage());
-            return 2;
-        }
-        return new Containerboot(cfg, out, err).supervise(javaOpts);
+        return new Containerboot(cfg, out, err).supervise();
     }
 
     private static void warnUnknown(Map<String, String> env, PrintStream err) {
@@ -72,25 +64,26 @@ final class Containerboot {
         }
     }
 
-    private int supervise(List<String> javaOpts) {
-        CountDownLatch stop = Signals.stopRequest();
+    private int supervise() {
         out.println("containerboot: starting tsjd (" + (cfg.userspace() ? "userspace networking" : "TUN " + BootConfig.TUN_NAME)
                 + ", state " + cfg.state().daemonArg() + (cfg.socks5Server() == null ? "" : ", SOCKS5 " + cfg.socks5Server())
                 + (cfg.httpProxyListen() == null ? "" : ", HTTP proxy " + cfg.httpProxyListen())
                 + (cfg.destIp() == null ? "" : ", forwarding to " + cfg.destIp().getHostAddress()) + ")");
         HealthServer health = null;
-        Process daemon = null;
+        DaemonThread daemon = null;
+        StopSignals signals = null;
         DestNat nat = cfg.destIp() == null ? null : new DestNat(BootConfig.TUN_NAME, cfg.destIp());
         boolean up = false;
         try {
             if (cfg.healthAddr() != null) {
                 health = HealthServer.start(cfg.healthAddr(), this::notReadyReason);
             }
-            daemon = DaemonProcess.start(cfg, javaOpts);
-            JsonNode status = awaitLocalApi(daemon, stop);
+            daemon = DaemonThread.start(cfg);
+            JsonNode status = awaitLocalApi(daemon);
             if (status == null) {
-                return daemon.isAlive() ? 0 : exitCodeOf(daemon);
+                return daemon.exitCode(); // it said why (one line), or it was stopped before it was up
             }
+            signals = StopSignals.takeOver(); // the daemon has installed its handler by now
             String backend = status.path("BackendState").asText();
             boolean needsLogin = backend.equals("NeedsLogin") || backend.equals("NoState");
             if (needsLogin && cfg.authKey() == null && ArgList.findFlag(cfg.upArgs(), "--auth-key", "--authkey") == null) {
@@ -109,7 +102,7 @@ final class Containerboot {
                 nat.install(ips);
             }
             out.println("containerboot: node is up at " + String.join(", ", ips));
-            return waitForEnd(daemon, stop, nat);
+            return waitForEnd(daemon, signals, nat);
         } catch (IOException | CommandLine.PicocliException e) {
             err.println("containerboot: " + e.getMessage());
             return 1;
@@ -117,14 +110,14 @@ final class Containerboot {
             Thread.currentThread().interrupt();
             return 1;
         } finally {
-            if (up && cfg.state().ephemeral() && daemon != null && daemon.isAlive()) {
+            if (up && cfg.state().ephemeral() && daemon.isAlive()) {
                 logout();
             }
             if (nat != null) {
                 nat.remove();
             }
-            if (daemon != null) {
-                stopDaemon(daemon);
+            if (daemon != null && daemon.isAlive()) {
+                stopDaemon(daemon, signals != null ? signals : StopSignals.takeOver());
             }
             if (health != null) {
                 health.close();
@@ -132,11 +125,11 @@ final class Containerboot {
         }
     }
 
-    /** Polls until the daemon answers; null when it exited or a stop came first. */
-    private JsonNode awaitLocalApi(Process daemon, CountDownLatch stop) throws InterruptedException, IOException {
+    /** Polls until the daemon answers; null when it stopped first. */
+    private JsonNode awaitLocalApi(DaemonThread daemon) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + DAEMON_START.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!daemon.isAlive() || stop.getCount() == 0) {
+            if (!daemon.isAlive()) {
                 return null;
             }
             if (Files.exists(cfg.socket())) {
@@ -146,7 +139,11 @@ final class Containerboot {
                     // the socket exists but the daemon is not serving yet
                 }
             }
-            stop.await(100, TimeUnit.MILLISECONDS);
+            try {
+                daemon.exit().get(100, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // still starting
+            }
         }
         throw new IOException("tsjd did not answer on " + cfg.socket() + " within " + DAEMON_START.toSeconds() + " s");
     }
@@ -199,12 +196,12 @@ final class Containerboot {
         }
     }
 
-    private int waitForEnd(Process daemon, CountDownLatch stop, DestNat nat) throws InterruptedException {
+    private int waitForEnd(DaemonThread daemon, StopSignals signals, DestNat nat) throws InterruptedException {
         int ticks = 0;
-        while (!stop.await(1, TimeUnit.SECONDS)) {
+        while (!signals.requested().await(1, TimeUnit.SECONDS)) {
             if (!daemon.isAlive()) {
-                int code = exitCodeOf(daemon);
-                err.println("containerboot: tsjd exited with " + code);
+                int code = daemon.exitCode();
+                err.println("containerboot: tsjd stopped (exit " + code + ")");
                 return code == 0 ? 1 : code;
             }
             if (nat != null && ++ticks % 5 == 0) {
@@ -237,29 +234,17 @@ final class Containerboot {
         }
     }
 
-    /** SIGTERM to the daemon (it removes its routes and interface), SIGKILL if it hangs. */
-    private static void stopDaemon(Process daemon) {
-        if (!daemon.isAlive()) {
-            return;
-        }
-        daemon.destroy();
+    /** The signal to the daemon (it removes its routes, interface and sockets), then waits for it. */
+    private void stopDaemon(DaemonThread daemon, StopSignals signals) {
+        signals.forwardToDaemon();
         try {
-            if (!daemon.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                daemon.destroyForcibly();
-                daemon.waitFor(5, TimeUnit.SECONDS);
-            }
+            daemon.exit().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            err.println("containerboot: tsjd did not stop within " + STOP_WAIT.toSeconds() + " s; exiting");
+        } catch (java.util.concurrent.ExecutionException e) {
+            // it ended
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            daemon.destroyForcibly();
-        }
-    }
-
-    private static int exitCodeOf(Process p) {
-        try {
-            return p.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
         }
     }
 }

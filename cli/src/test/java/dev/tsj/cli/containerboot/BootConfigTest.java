@@ -47,10 +47,10 @@ class BootConfigTest {
                 "TSJ_SOCKET", "/run/x/tsjd.sock", "TSJ_DAEMON_EXTRA_ARGS", "--port 0 --mtu '1280'"), host);
         assertEquals(List.of("daemon", "--tun", "userspace-networking", "--state", "mem:", "--socket", "/run/x/tsjd.sock",
                 "--uapi-dir", "/run/x/wireguard", "--socks5-server", "127.0.0.1:1055", "--outbound-http-proxy-listen",
-                "127.0.0.1:1056", "--port", "0", "--mtu", "1280"), DaemonProcess.daemonArgs(c));
+                "127.0.0.1:1056", "--port", "0", "--mtu", "1280"), DaemonThread.daemonArgs(c));
         BootConfig tun = BootConfig.parse(Map.of("TSJ_AUTH_KEY", "k", "TSJ_LOGIN_SERVER", "http://198.18.0.1:8080",
                 "TSJ_USERSPACE", "false", "TSJ_DEST_IP", "203.0.113.10"), host);
-        assertEquals("tsj0", DaemonProcess.daemonArgs(tun).get(2));
+        assertEquals("tsj0", DaemonThread.daemonArgs(tun).get(2));
         assertEquals("203.0.113.10", tun.destIp().getHostAddress());
     }
 
@@ -77,15 +77,6 @@ class BootConfigTest {
         assertEquals(9002, BootConfig.socketAddress("X", ":9002").getPort());
         assertEquals("203.0.113.1", BootConfig.socketAddress("X", "203.0.113.1:80").getAddress().getHostAddress());
         assertEquals(8080, BootConfig.socketAddress("X", "[::1]:8080").getPort());
-    }
-
-    @Test
-    void theDaemonHeapFollowsTheContainerLimit() {
-        long mib = DaemonJvm.MIB;
-        assertEquals(new DaemonJvm.Sizes(160, 64), DaemonJvm.sizes(64L * 1024 * mib), "no limit: the launcher's defaults");
-        assertEquals(new DaemonJvm.Sizes(64, 32), DaemonJvm.sizes(256 * mib));
-        assertEquals(new DaemonJvm.Sizes(32, 16), DaemonJvm.sizes(128 * mib));
-        assertEquals(new DaemonJvm.Sizes(160, 64), DaemonJvm.sizes(600 * mib), "capped: a sidecar needs no more");
     }
 
     @Test
