@@ -26,6 +26,11 @@ final class PodYaml {
      * volumes for /tmp (the JVM's native libraries) and /var/run/tsj (the sockets).
      */
     static String tsjContainer(Mode mode, Map<String, String> settings) {
+        return tsjContainer(mode, settings, Map.of("state", "/var/lib/tsj"));
+    }
+
+    /** With {@code mounts}: volume name to mount path, besides /tmp, /var/run/tsj and the TUN device. */
+    static String tsjContainer(Mode mode, Map<String, String> settings, Map<String, String> mounts) {
         Map<String, String> env = new LinkedHashMap<>(settings);
         env.put("TSJ_USERSPACE", mode == Mode.USERSPACE ? "true" : "false");
         env.put("TSJ_HEALTH_ADDR", "127.0.0.1:9002");
@@ -47,20 +52,29 @@ final class PodYaml {
                       capabilities:
                         add: ["NET_ADMIN"]
                 """;
-        String mounts = "    volumeMounts:\n    - name: state\n      mountPath: /var/lib/tsj\n"
-                + "    - name: tmp\n      mountPath: /tmp\n    - name: run\n      mountPath: /var/run/tsj\n"
-                + (mode == Mode.TUN ? "    - name: tun\n      mountPath: /dev/net/tun\n" : "");
-        return "  - name: tsj\n    image: " + Image.TAG + "\n" + env(env) + security + mounts;
+        StringBuilder m = new StringBuilder("    volumeMounts:\n");
+        mounts.forEach((name, path) -> m.append("    - name: ").append(name).append("\n      mountPath: ").append(path).append('\n'));
+        m.append("    - name: tmp\n      mountPath: /tmp\n    - name: run\n      mountPath: /var/run/tsj\n");
+        if (mode == Mode.TUN) {
+            m.append("    - name: tun\n      mountPath: /dev/net/tun\n");
+        }
+        return "  - name: tsj\n    image: " + Image.TAG + "\n" + env(env) + security + m;
     }
 
     static String volumes(Mode mode, Path state, Map<String, Path> more) {
-        StringBuilder b = new StringBuilder("  volumes:\n  - name: state\n    hostPath:\n      path: " + state
-                + "\n      type: Directory\n");
+        Map<String, Path> dirs = new LinkedHashMap<>(more);
+        dirs.put("state", state);
+        return volumes(mode, dirs);
+    }
+
+    /** emptyDir /tmp and /var/run/tsj, the TUN device in TUN mode, and {@code dirs} as hostPath directories. */
+    static String volumes(Mode mode, Map<String, Path> dirs) {
+        StringBuilder b = new StringBuilder("  volumes:\n");
         b.append("  - name: tmp\n    emptyDir: {}\n  - name: run\n    emptyDir: {}\n");
         if (mode == Mode.TUN) {
             b.append("  - name: tun\n    hostPath:\n      path: /dev/net/tun\n      type: CharDevice\n");
         }
-        more.forEach((name, path) -> b.append("  - name: ").append(name).append("\n    hostPath:\n      path: ").append(path)
+        dirs.forEach((name, path) -> b.append("  - name: ").append(name).append("\n    hostPath:\n      path: ").append(path)
                 .append("\n      type: Directory\n"));
         return b.toString();
     }

@@ -60,6 +60,25 @@ class SidecarPodTest {
         sidecar(Mode.TUN, "k8side-tun", "k8ptun", "198.18.70.32");
     }
 
+    @Test
+    void anEphemeralSidecarLogsOutWhenItStops() throws Exception {
+        String pod = "k8side-eph";
+        String key = net.newAuthKey("--ephemeral");
+        Path yaml = Files.writeString(work.resolve("eph.yaml"), PodYaml.pod(pod, PodYaml.tsjContainer(Mode.TUN,
+                Map.of("TSJ_AUTH_KEY", key, "TSJ_LOGIN_SERVER", Tailnet.SERVER, "TSJ_HOSTNAME", "eph-sidecar",
+                        "TSJ_STATE", "mem:"), Map.of()), PodYaml.volumes(Mode.TUN, Map.of())));
+        played.add(yaml);
+        Pods.playAndWait(net, pod, yaml, "k8peph", "198.18.70.38");
+        assertTrue(net.nodesJson().contains("\"eph-sidecar\""), net.nodesJson());
+
+        Podman.must("stop", "-t", "30", pod + "-tsj");
+        String log = Podman.logs(pod + "-tsj");
+        assertTrue(log.contains("containerboot: ephemeral node logged out"), log);
+        assertTrue(log.contains("tsjd stopped"), "SIGTERM reached the daemon: " + log);
+        assertFalse(net.nodesJson().contains("\"eph-sidecar\""), "the server forgot the node: " + net.nodesJson());
+        Podman.down(yaml);
+    }
+
     private void sidecar(Mode mode, String pod, String link, String podIp) throws Exception {
         Path dir = work.resolve(pod);
         Path state = Pods.stateDir(dir.resolve("state"), mode == Mode.USERSPACE ? 1000 : 0);

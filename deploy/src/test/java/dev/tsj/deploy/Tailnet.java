@@ -165,6 +165,11 @@ final class Tailnet implements AutoCloseable {
         return out.substring(out.indexOf('['));
     }
 
+    /** A process that lives as long as this topology, its output in {@code logName}. */
+    void startProcess(String logName, List<String> cmd) throws IOException {
+        processes.add(Sh.start(work.resolve(logName), cmd));
+    }
+
     /** Serves {@code dir} over HTTP on port {@code port} in namespace {@code ns}. */
     void serve(String ns, Path dir, int port, String bind) throws Exception {
         processes.add(Sh.start(work.resolve("http-" + ns + "-" + port + ".log"), Sh.inNetns(ns, List.of(TsjJar.java(),

@@ -61,7 +61,11 @@ final class FakeKubeApi implements AutoCloseable {
     private long resourceVersion = 1000;
 
     FakeKubeApi(SelfSignedTls tls) throws IOException {
-        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(tls, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    FakeKubeApi(SelfSignedTls tls, InetSocketAddress bind) throws IOException {
+        server = HttpsServer.create(bind, 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.server));
         server.createContext("/", this::handle);
         server.start();

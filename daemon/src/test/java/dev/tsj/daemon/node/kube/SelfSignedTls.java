@@ -14,7 +14,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * Self-signed certificates for 127.0.0.1, made once per test JVM with the JDK's keytool:
+ * Self-signed certificates for an API server's address (127.0.0.1 made once per test JVM) with the JDK's keytool:
  * one stands in for an API server's serving certificate (its PEM is the "cluster CA" a pod
  * finds in ca.crt), the other for a CA that did not sign it.
  */
@@ -34,33 +34,37 @@ final class SelfSignedTls {
 
     static synchronized SelfSignedTls get() throws Exception {
         if (instance == null) {
-            Path dir = Files.createTempDirectory("tsj-kube-tls");
-            List<Process> keytools = new ArrayList<>();
-            for (String name : List.of("apiserver", "other")) { // two JVM starts, side by side
-                keytools.add(keytool(dir.resolve(name + ".p12")));
-            }
-            for (Process p : keytools) {
-                String out = new String(p.getInputStream().readAllBytes());
-                if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    throw new IOException("keytool failed: " + out);
-                }
-            }
-            KeyStore api = load(dir.resolve("apiserver.p12"));
-            Path pem = dir.resolve("ca.crt");
-            Files.writeString(pem, pem(api.getCertificate("cert")));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(api, PASS.toCharArray());
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
-            instance = new SelfSignedTls(pem, pem(load(dir.resolve("other.p12")).getCertificate("cert")), ctx);
+            instance = forAddress("127.0.0.1", Files.createTempDirectory("tsj-kube-tls"));
         }
         return instance;
     }
 
-    private static Process keytool(Path ks) throws IOException {
+    /** A new pair for an API server at {@code ip}, kept in {@code dir}. */
+    static SelfSignedTls forAddress(String ip, Path dir) throws Exception {
+        List<Process> keytools = new ArrayList<>();
+        for (String name : List.of("apiserver", "other")) { // two JVM starts, side by side
+            keytools.add(keytool(dir.resolve(name + ".p12"), ip));
+        }
+        for (Process p : keytools) {
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("keytool failed: " + out);
+            }
+        }
+        KeyStore api = load(dir.resolve("apiserver.p12"));
+        Path pem = dir.resolve("ca.crt");
+        Files.writeString(pem, pem(api.getCertificate("cert")));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(api, PASS.toCharArray());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return new SelfSignedTls(pem, pem(load(dir.resolve("other.p12")).getCertificate("cert")), ctx);
+    }
+
+    private static Process keytool(Path ks, String ip) throws IOException {
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         return new ProcessBuilder(keytool, "-genkeypair", "-alias", "cert", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=kube-apiserver", "-ext", "san=ip:127.0.0.1,dns:kubernetes.default.svc", "-validity", "2",
+                "-dname", "CN=kube-apiserver", "-ext", "san=ip:" + ip + ",dns:kubernetes.default.svc", "-validity", "2",
                 "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", PASS, "-keypass", PASS)
                 .redirectErrorStream(true).start();
     }
