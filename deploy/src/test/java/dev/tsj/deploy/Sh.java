@@ -67,4 +67,12 @@ final class Sh {
         out.addAll(cmd);
         return out;
     }
+
+    /** SIGTERM to all, SIGKILL to those still running 10 s later. */
+    static void stopAll(List<Process> processes) {
+        processes.forEach(Process::destroy);
+        java.util.concurrent.CompletableFuture.allOf(processes.stream().map(Process::onExit)
+                .toArray(java.util.concurrent.CompletableFuture[]::new)).completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
+        processes.stream().filter(Process::isAlive).forEach(Process::destroyForcibly);
+    }
 }

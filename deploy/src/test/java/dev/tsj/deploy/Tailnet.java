@@ -27,7 +27,6 @@ final class Tailnet implements AutoCloseable {
 
     final Path work;
     private final List<Process> processes = new ArrayList<>();
-    private final List<String> links = new ArrayList<>();
     String authKey;
 
     private Tailnet(Path work) {
@@ -101,7 +100,6 @@ final class Tailnet implements AutoCloseable {
         Sh.must(cat(n, "ip", "addr", "add", ip + "/24", "dev", "eth0"));
         Sh.must(cat(n, "ip", "link", "set", "eth0", "up"));
         Sh.must(cat(n, "ip", "link", "set", "lo", "up"));
-        links.add(link + "a");
     }
 
     /**
@@ -219,18 +217,7 @@ final class Tailnet implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process p : processes) {
-            p.destroy();
-        }
-        for (Process p : processes) {
-            try {
-                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Sh.stopAll(processes);
         removeLeftovers();
     }
 }
