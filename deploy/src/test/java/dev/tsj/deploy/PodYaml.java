@@ -84,7 +84,11 @@ final class PodYaml {
     }
 
     static String pod(String name, String initContainers, String containers, String volumes) {
-        return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\nspec:\n  restartPolicy: Always\n"
+        // podman 4.3 removes a "once" init container after it ran and can race with its exit
+        // ("cannot remove container ... as it is running"): keep it instead.
+        String annotations = initContainers.isEmpty() ? ""
+                : "  annotations:\n    io.podman.annotations.init.container.type: always\n";
+        return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\n" + annotations + "spec:\n  restartPolicy: Always\n"
                 + (initContainers.isEmpty() ? "" : "  initContainers:\n" + initContainers) + "  containers:\n"
                 + containers + volumes;
     }
