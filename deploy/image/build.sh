@@ -128,7 +128,8 @@ mkdir -p "$ctx/app/opt/tsj/lib" "$ctx/app/usr/local/bin" "$ctx/app/usr/share/doc
 cp "$jar" "$ctx/app/opt/tsj/tsj-cli.jar"
 cp "$repo"/cli/target/lib/*.jar "$ctx/app/opt/tsj/lib/"
 install -m 0755 "$repo/deploy/image/tsj-launcher.sh" "$ctx/app/usr/local/bin/tsj"
-cp "$repo/README.md" "$repo/deploy/kubernetes/README.md" "$ctx/app/usr/share/doc/tsj/" 2>/dev/null || cp "$repo/README.md" "$ctx/app/usr/share/doc/tsj/"
+cp "$repo/deploy/kubernetes/README.md" "$ctx/app/usr/share/doc/tsj/README.md"
+cp "$repo/README.md" "$ctx/app/usr/share/doc/tsj/tsj-README.md"
 mkdir -p "$ctx/owned/var/lib/tsj" "$ctx/owned/home/tsj"
 chmod 0700 "$ctx/owned/var/lib/tsj" "$ctx/owned/home/tsj"
 
