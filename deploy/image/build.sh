@@ -142,6 +142,7 @@ epoch="$(git -C "$repo" log -1 --format=%ct 2>/dev/null || date +%s)"
   --label org.opencontainers.image.revision="$revision" --label org.opencontainers.image.source=https://example.invalid/tsj \
   -t "$tag" -f "$ctx/Containerfile" "$ctx" >/dev/null
 size="$("$repo/deploy/podman/podman" image inspect -f '{{.Size}}' "$tag")"
+"$repo/deploy/podman/podman" image prune -f >/dev/null   # the previous build's layers, now untagged
 
 # 5. the archive users load or push
 if [ "$export_tar" = 1 ]; then
