@@ -26,7 +26,7 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--mtu", description = "interface MTU (default ${DEFAULT-VALUE})", defaultValue = "1420")
     int mtu;
 
-    @Option(names = "--state", description = "state file, or mem: to keep nothing on disk (default /var/lib/tsj/tsjd.state)")
+    @Option(names = "--state", description = "state file, mem: to keep nothing on disk, or kube:SECRET in a Kubernetes pod (default /var/lib/tsj/tsjd.state)")
     String state;
 
     @Option(names = "--socket", description = "LocalAPI socket (default ${DEFAULT-VALUE})", defaultValue = "/var/run/tsj/tsjd.sock")

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
                 KeyCommands.GenPsk.class, DemoCommand.class, DaemonCommand.class, UpCommand.class, StatusCommand.class,
                 SimpleClientCommands.Down.class, SimpleClientCommands.Logout.class, SimpleClientCommands.Ip.class,
                 SimpleClientCommands.Ping.class,
-                dev.tsj.cli.control.ControlCommand.class, dev.tsj.cli.relay.RelayCommand.class})
+                dev.tsj.cli.control.ControlCommand.class, dev.tsj.cli.relay.RelayCommand.class,
+                dev.tsj.cli.containerboot.ContainerbootCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -6,6 +6,7 @@ import dev.tsj.daemon.node.FileStateStore;
 import dev.tsj.daemon.node.MemoryStateStore;
 import dev.tsj.daemon.node.StateStore;
 import dev.tsj.daemon.node.TailnetNode;
+import dev.tsj.daemon.node.kube.KubeSecretStateStore;
 import dev.tsj.daemon.router.LinuxRouter;
 import dev.tsj.daemon.router.Router;
 import dev.tsj.daemon.uapi.UapiProtocol;
@@ -51,6 +52,9 @@ public final class NodeDaemon implements AutoCloseable {
         }
         if (spec.equals("mem:")) {
             return new MemoryStateStore();
+        }
+        if (spec.startsWith("kube:")) {
+            return KubeSecretStateStore.inCluster(spec.substring("kube:".length()));
         }
         return new FileStateStore(Path.of(spec));
     }
