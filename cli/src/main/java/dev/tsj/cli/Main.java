@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {VersionCommand.class, KeyCommands.GenKey.class, KeyCommands.PubKey.class,
                 KeyCommands.GenPsk.class, DemoCommand.class, DaemonCommand.class, UpCommand.class, StatusCommand.class,
                 SimpleClientCommands.Down.class, SimpleClientCommands.Logout.class, SimpleClientCommands.Ip.class,
-                SimpleClientCommands.Ping.class,
+                SimpleClientCommands.Ping.class, SimpleClientCommands.Netcheck.class,
                 dev.tsj.cli.control.ControlCommand.class, dev.tsj.cli.relay.RelayCommand.class,
                 dev.tsj.cli.containerboot.ContainerbootCommand.class})
 public final class Main implements Runnable {

@@ -90,7 +90,7 @@ final class SimpleClientCommands {
                     pongs++;
                     System.out.printf("pong from %s (%s) via %s in %.1fms%n", p.path("peer").asText(), p.path("ip").asText(),
                             p.path("via").asText().isEmpty() ? "?" : p.path("via").asText(), p.path("millis").asDouble());
-                    if (count == 0) {
+                    if (count == 0 && p.path("direct").asBoolean()) {
                         return 0; // the path is direct: done, as tailscale ping stops
                     }
                 } catch (LocalApiClient.ApiException e) {
@@ -101,6 +101,32 @@ final class SimpleClientCommands {
                 }
             }
             return pongs > 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "netcheck", description = "Report UDP reachability, the outside address, NAT behaviour and relay latency")
+    static final class Netcheck extends ClientCommand {
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Override
+        int run(LocalApiClient api) throws Exception {
+            JsonNode r = api.get("/localapi/v0/netcheck");
+            if (json) {
+                System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+                return 0;
+            }
+            System.out.println("Report:");
+            System.out.println("\t* UDP: " + r.path("UDP").asBoolean());
+            for (JsonNode m : r.path("MappedAddresses")) {
+                System.out.println("\t* Mapped address: " + m.asText());
+            }
+            System.out.println("\t* Mapping varies by destination: " + r.path("MappingVariesByDestIP").asBoolean());
+            System.out.println("\t* Nearest relay: " + (r.path("PreferredRelay").asText().isEmpty() ? "(none)" : r.path("PreferredRelay").asText()));
+            System.out.println("\t* Relay latency:");
+            r.path("RelayLatencyMillis").fields().forEachRemaining(e -> System.out.printf("\t\t- %s: %s%n", e.getKey(),
+                    e.getValue().asDouble() < 0 ? "unreachable" : String.format("%.1fms", e.getValue().asDouble())));
+            return 0;
         }
     }
 

@@ -30,6 +30,7 @@ public final class LocalApiRoutes {
             node.logout();
             return ok();
         });
+        r.put("GET /localapi/v0/netcheck", body -> node.netcheck());
         r.put("POST /localapi/v0/ping", body -> {
             String target = text(body, "target", true);
             long timeout = body.has("timeoutMillis") ? body.get("timeoutMillis").asLong(5000) : 5000;

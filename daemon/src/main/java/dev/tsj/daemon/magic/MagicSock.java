@@ -27,13 +27,13 @@ public final class MagicSock {
     }
 
     /** A peer as the netmap describes it. */
-    public record PeerInfo(PublicKey nodeKey, PublicKey discoKey, List<InetSocketAddress> endpoints, String homeRelay) {}
+    public record PeerInfo(PublicKey nodeKey, PublicKey discoKey, List<InetSocketAddress> endpoints, int homeRelay) {}
 
     static final class State {
         final PublicKey nodeKey;
         final PeerPath path = new PeerPath();
         volatile PublicKey discoKey;
-        volatile String homeRelay;
+        volatile int homeRelay;
 
         State(PublicKey nodeKey) {
             this.nodeKey = nodeKey;
@@ -125,14 +125,20 @@ public final class MagicSock {
 
     /** Sends a WireGuard message to the peer through the relay. */
     public boolean sendViaRelay(PublicKey nodeKey, byte[] data, int off, int len) {
-        State s = byNode.get(nodeKey);
-        String region = s != null && s.homeRelay != null ? s.homeRelay : relay.homeRelay();
-        return region != null && relay.send(region, nodeKey, data, off, len);
+        int region = relayFor(nodeKey);
+        return region != 0 && relay.send(region, nodeKey, data, off, len);
     }
 
-    public String relayFor(PublicKey nodeKey) {
+    /** The relay region that reaches the peer: its home relay, else ours (0: none). */
+    public int relayFor(PublicKey nodeKey) {
         State s = byNode.get(nodeKey);
-        return s != null && s.homeRelay != null ? s.homeRelay : relay.homeRelay();
+        return s != null && s.homeRelay != 0 ? s.homeRelay : relay.homeRelay();
+    }
+
+    /** Whether a relay connection to reach the peer is up. */
+    public boolean relayUp(PublicKey nodeKey) {
+        int region = relayFor(nodeKey);
+        return region != 0 && relay.connected(region);
     }
 
     public PeerPath path(PublicKey nodeKey) {

@@ -9,21 +9,26 @@ import dev.tsj.crypto.PublicKey;
  * {@link MagicSock#onRelayPacket}.
  */
 public interface RelayLink {
-    /** Sends; false when no connection to that relay is up (the packet is dropped). */
-    boolean send(String relay, PublicKey dst, byte[] packet, int off, int len);
+    /** Sends through relay region {@code region}; false when it is not connected (dropped). */
+    boolean send(int region, PublicKey dst, byte[] packet, int off, int len);
 
-    /** Our home relay's name, or null before one is chosen. */
-    String homeRelay();
+    /** Our home relay's region id, or 0 before one is chosen. */
+    int homeRelay();
+
+    /** Whether region {@code region} can carry packets now. */
+    default boolean connected(int region) {
+        return false;
+    }
 
     RelayLink NONE = new RelayLink() {
         @Override
-        public boolean send(String relay, PublicKey dst, byte[] packet, int off, int len) {
+        public boolean send(int region, PublicKey dst, byte[] packet, int off, int len) {
             return false;
         }
 
         @Override
-        public String homeRelay() {
-            return null;
+        public int homeRelay() {
+            return 0;
         }
     };
 }

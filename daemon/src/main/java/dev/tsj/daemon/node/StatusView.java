@@ -30,15 +30,18 @@ public final class StatusView {
     public record Up(String name, List<String> addresses, int peers) {}
 
     /** One answered ping. */
-    public record Pong(String peer, String ip, String via, double millis) {}
+    public record Pong(String peer, String ip, String via, boolean direct, double millis) {}
 
     private final TailnetNode.BackendState backend;
     private final String detail;
     private final NetMap map;
     private final Device device;
     private final List<String> problems;
+    private final java.util.function.Function<dev.tsj.crypto.PublicKey, String> relayName;
 
-    StatusView(TailnetNode.BackendState backend, String detail, NetMap map, Device device, List<String> problems) {
+    StatusView(TailnetNode.BackendState backend, String detail, NetMap map, Device device, List<String> problems,
+               java.util.function.Function<dev.tsj.crypto.PublicKey, String> relayName) {
+        this.relayName = relayName;
         this.backend = backend;
         this.detail = detail;
         this.map = map;
@@ -71,7 +74,15 @@ public final class StatusView {
         root.set("Self", self);
         ObjectNode peers = root.putObject("Peer");
         for (Node n : map.peers()) {
-            peers.set(nodeKeyText(n), node(f, n, device.peer(n.nodeKey())));
+            Peer p = device.peer(n.nodeKey());
+            ObjectNode o = node(f, n, p);
+            if (p != null && device.relayed(p)) {
+                o.put("Relay", relayName.apply(n.nodeKey()));
+                o.put("CurAddr", "");
+            } else if (p != null && device.currentAddress(p) != null) {
+                o.put("CurAddr", UapiProtocol.endpointText(device.currentAddress(p)));
+            }
+            peers.set(nodeKeyText(n), o);
         }
         String suffix = map.self().dnsName() != null && map.self().dnsName().contains(".")
                 ? map.self().dnsName().substring(map.self().dnsName().indexOf('.') + 1) : "";

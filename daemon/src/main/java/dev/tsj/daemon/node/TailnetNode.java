@@ -50,6 +50,9 @@ public final class TailnetNode implements AutoCloseable {
     private ControlClient client;
     private MapSession session;
     private volatile NetMap netMap;
+    private volatile dev.tsj.daemon.magic.MagicPaths paths;
+    /** Each peer's disco key as last seen: a new one means the peer restarted. */
+    private final java.util.Map<dev.tsj.crypto.PublicKey, dev.tsj.crypto.PublicKey> discoKeys = new java.util.HashMap<>();
     private StatefulFilter filter;
     private volatile BackendState backend = BackendState.NoState;
     private volatile String backendDetail = "";
@@ -87,11 +90,13 @@ public final class TailnetNode implements AutoCloseable {
                 LOG.info("new node identity created in " + store.describe());
             }
             state = s;
-            device.setPrivateKey(PrivateKey.fromBase64(s.nodeKey()));
             if (s.registration() == null) {
+                // Not in a tailnet: the device stays as wg leaves it (a wireguard-go drop-in
+                // starts with no key); the node key goes on at tsj up.
                 backend = BackendState.NeedsLogin;
                 return;
             }
+            device.setPrivateKey(PrivateKey.fromBase64(s.nodeKey()));
             if (!s.prefs().wantRunning()) {
                 backend = BackendState.Stopped;
                 return;
@@ -130,7 +135,7 @@ public final class TailnetNode implements AutoCloseable {
                 // Register before touching the running session: a refused key or an
                 // unreachable server must leave a connected node connected.
                 try {
-                    RegisterResponse r = next.register(new RegisterRequest(device.publicKey(), req.authKey(), false, hostinfo(prefs)));
+                    RegisterResponse r = next.register(new RegisterRequest(nodePublicKey(), req.authKey(), false, hostinfo(prefs)));
                     state = state.withRegistration(r);
                     LOG.info("registered as " + r.name() + " (" + r.addresses() + ") with " + prefs.loginServer());
                 } catch (ControlException e) {
@@ -139,6 +144,7 @@ public final class TailnetNode implements AutoCloseable {
             }
             closeSession();
             client = next;
+            device.setPrivateKey(PrivateKey.fromBase64(state.nodeKey())); // the tailnet's key from here on
             state = state.withPrefs(prefs);
             save();
             firstMap = new CompletableFuture<>();
@@ -230,7 +236,13 @@ public final class TailnetNode implements AutoCloseable {
             }
         }
         backend = BackendState.Starting;
-        MapRequest req = new MapRequest(device.publicKey(), null,
+        if (paths == null) {
+            paths = new dev.tsj.daemon.magic.MagicPaths(device, PrivateKey.fromBase64(state.nodeKey()),
+                    eps -> pushUpdate(dev.tsj.control.api.MapUpdate.endpoints(eps)),
+                    region -> pushUpdate(dev.tsj.control.api.MapUpdate.homeRelay(region)));
+            device.setPathProvider(paths);
+        }
+        MapRequest req = new MapRequest(nodePublicKey(), paths.discoKey(),
                 endpoints.endpoints(device.listenPort()), hostinfo(state.prefs()));
         session = client.openMapSession(req, new MapSession.Listener() {
             @Override
@@ -243,6 +255,25 @@ public final class TailnetNode implements AutoCloseable {
                 onSessionState(s, detail);
             }
         });
+    }
+
+    private void pushUpdate(dev.tsj.control.api.MapUpdate u) {
+        MapSession s = session;
+        if (s != null) {
+            s.update(u);
+        }
+    }
+
+    private void closePaths() {
+        if (paths != null) {
+            device.setPathProvider(null);
+            paths.close();
+            paths = null;
+        }
+    }
+
+    private dev.tsj.crypto.PublicKey nodePublicKey() {
+        return PrivateKey.fromBase64(state.nodeKey()).publicKey();
     }
 
     private void onSessionState(MapSession.State s, String detail) {
@@ -268,7 +299,11 @@ public final class TailnetNode implements AutoCloseable {
             netMap = map;
             filter = filter == null ? StatefulFilter.of(map.packetFilter()) : filter.withRules(map.packetFilter());
             device.setFilter(filter);
+            resetRestartedPeers(map);
             NetmapApplier.apply(device, map, localNetworks());
+            if (paths != null) {
+                paths.setNetMap(map, URI.create(state.prefs().loginServer()), endpoints.endpoints(device.listenPort()));
+            }
             try {
                 router.apply(routerConfig(map));
             } catch (IOException e) {
@@ -279,6 +314,24 @@ public final class TailnetNode implements AutoCloseable {
                 state = state.withNetMap(map);
                 save();
                 firstMap.complete(map);
+            }
+        }
+    }
+
+    /**
+     * A peer whose disco key changed has restarted: its old WireGuard session is gone on
+     * its side, so end ours now rather than wait out WireGuard's 15 s of unanswered data.
+     */
+    private void resetRestartedPeers(NetMap map) {
+        for (Node n : map.peers()) {
+            if (n.nodeKey() == null || n.discoKey() == null) {
+                continue;
+            }
+            dev.tsj.crypto.PublicKey before = discoKeys.put(n.nodeKey(), n.discoKey());
+            var p = device.peer(n.nodeKey());
+            if (before != null && !before.equals(n.discoKey()) && p != null) {
+                LOG.info("peer " + n.name() + " restarted (new disco key): starting a fresh session");
+                device.resetSession(p);
             }
         }
     }
@@ -340,6 +393,7 @@ public final class TailnetNode implements AutoCloseable {
     public void down() {
         synchronized (lock) {
             closeSession();
+            closePaths();
             device.removeAllPeers();
             router.close();
             netMap = null;
@@ -355,15 +409,16 @@ public final class TailnetNode implements AutoCloseable {
         synchronized (lock) {
             if (client != null && state.registration() != null) {
                 try {
-                    client.logout(device.publicKey());
+                    client.logout(nodePublicKey());
                 } catch (ControlException e) {
                     LOG.warning("logout: the server did not confirm (" + e.getMessage() + "); forgetting the node anyway");
                 }
             }
             down();
+            discoKeys.clear();
             PrivateKey fresh = PrivateKey.generate();
             state = new NodeState(NodeState.CURRENT_VERSION, state.machineKey(), fresh.toBase64(), state.prefs(), null, null);
-            device.setPrivateKey(fresh);
+            device.setPrivateKey(null); // out of the tailnet: no key until the next tsj up
             backend = BackendState.NeedsLogin;
             save();
             LOG.info("logged out");
@@ -387,10 +442,12 @@ public final class TailnetNode implements AutoCloseable {
             throw new NodeException(404, "peer " + peer.name() + " has no " + (v6 ? "IPv6" : "IPv4") + " address");
         }
         try {
-            long rtt = pinger.ping(src.address(), dst.address(), timeoutMillis);
             var p = device.peer(peer.nodeKey());
-            String path = p != null && p.endpoint() != null ? dev.tsj.daemon.uapi.UapiProtocol.endpointText(p.endpoint()) : "";
-            return new StatusView.Pong(peer.name(), dev.tsj.daemon.wg.Ipv6Text.of(dst.address()), path, rtt / 1e6);
+            boolean relayedBefore = p != null && device.relayed(p);
+            long rtt = pinger.ping(src.address(), dst.address(), timeoutMillis);
+            boolean relayed = p != null && (relayedBefore || device.relayed(p));
+            String path = pathText(p, relayed);
+            return new StatusView.Pong(peer.name(), dev.tsj.daemon.wg.Ipv6Text.of(dst.address()), path, !relayed, rtt / 1e6);
         } catch (TimeoutException e) {
             throw new NodeException(504, "no reply from " + peer.name() + " (" + dst.address().getHostAddress() + ")");
         } catch (InterruptedException e) {
@@ -399,8 +456,48 @@ public final class TailnetNode implements AutoCloseable {
         }
     }
 
+    /** "relay \"NAME\"" or the direct IP:port in use, as status and ping show the path. */
+    String pathText(dev.tsj.daemon.wg.Peer p, boolean relayed) {
+        if (p == null) {
+            return "";
+        }
+        if (relayed) {
+            var mp = paths;
+            return "relay \"" + (mp == null ? "" : mp.relayName(p.publicKey())) + "\"";
+        }
+        java.net.InetSocketAddress a = device.currentAddress(p);
+        return a == null ? "" : dev.tsj.daemon.uapi.UapiProtocol.endpointText(a);
+    }
+
     public StatusView status() {
-        return new StatusView(backend, backendDetail, netMap, device, router.problems());
+        var mp = paths;
+        return new StatusView(backend, backendDetail, netMap, device, router.problems(),
+                key -> mp == null ? "" : mp.relayName(key));
+    }
+
+    /** tsj netcheck: STUN from the WireGuard socket and relay latencies. */
+    public com.fasterxml.jackson.databind.node.ObjectNode netcheck() throws NodeException {
+        var mp = paths;
+        if (mp == null) {
+            throw new NodeException(409, "the node is not up (run tsj up): netcheck uses its socket and relays");
+        }
+        try {
+            dev.tsj.daemon.magic.StunProber.Report r = mp.netcheck(1500);
+            var o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            o.put("UDP", r.udp());
+            var mapped = o.putArray("MappedAddresses");
+            r.mapped().forEach(a -> mapped.add(dev.tsj.daemon.uapi.UapiProtocol.endpointText(a)));
+            o.put("MappingVariesByDestIP", r.mappingVariesByDestination());
+            o.put("PreferredRelay", mp.homeRelayName());
+            var lat = o.putObject("RelayLatencyMillis");
+            mp.relayLatencies().forEach(lat::put);
+            var stun = o.putObject("StunLatencyMillis");
+            r.stunLatencyMillis().forEach(stun::put);
+            return o;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeException(500, "interrupted");
+        }
     }
 
     public NetMap netMap() {
@@ -411,6 +508,7 @@ public final class TailnetNode implements AutoCloseable {
     public void close() {
         synchronized (lock) {
             closeSession();
+            closePaths();
             router.close();
         }
     }

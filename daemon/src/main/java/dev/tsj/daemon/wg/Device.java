@@ -6,6 +6,7 @@ import dev.tsj.crypto.PublicKey;
 import dev.tsj.crypto.StaticIdentity;
 import dev.tsj.tun.PacketDevice;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,9 @@ public final class Device implements AutoCloseable {
     volatile UdpBind bind;
     volatile PacketFilter filter = PacketFilter.ALLOW_ALL;
     volatile InboundTap tap;
+    volatile PathProvider paths;
+    /** The route for "through the relay"; compared by identity, never sent to. */
+    static final InetSocketAddress VIA_RELAY = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
     private volatile int fwmark;
     private int listenPort;
 
@@ -293,6 +297,97 @@ public final class Device implements AutoCloseable {
         p.stage(b, 0, packet.length);
         handshakes.sendKeepalive(p); // flushes the staged queue, or handshakes first
         return true;
+    }
+
+    /** Installs the path manager (tailnet mode); null goes back to endpoints and roaming. */
+    public void setPathProvider(PathProvider p) {
+        this.paths = p;
+    }
+
+    /**
+     * Where packets for {@code p} go now: its proven direct path, else the relay when one
+     * is up, else its endpoint (the best guess before discovery, and plain wg mode).
+     * Returns {@link #VIA_RELAY} for the relay, null when there is nowhere to send.
+     */
+    InetSocketAddress route(Peer p) {
+        PathProvider pp = paths;
+        if (pp == null) {
+            return p.endpoint();
+        }
+        InetSocketAddress d = pp.direct(p);
+        if (d != null) {
+            return d;
+        }
+        return pp.relayAvailable(p) ? VIA_RELAY : p.endpoint();
+    }
+
+    /** Whether {@code p} is reached through the relay right now (for status). */
+    public boolean relayed(Peer p) {
+        return route(p) == VIA_RELAY;
+    }
+
+    /** The UDP address in use for {@code p}, or null when relayed or unknown (for status). */
+    public InetSocketAddress currentAddress(Peer p) {
+        InetSocketAddress r = route(p);
+        return r == VIA_RELAY ? null : r;
+    }
+
+    /** Sends one whole message to {@code p} by its current route; false if it went nowhere. */
+    boolean transmit(Peer p, byte[] msg) {
+        InetSocketAddress to = route(p);
+        UdpBind b = bind;
+        if (to == null || b == null) {
+            counters.droppedNoEndpoint.increment();
+            return false;
+        }
+        if (to == VIA_RELAY) {
+            return paths.sendViaRelay(p.publicKey(), msg, 0, msg.length);
+        }
+        b.send(to, msg);
+        return true;
+    }
+
+    /** Sends a datagram from the WireGuard socket (disco, STUN); dropped when not listening. */
+    public void sendUdp(InetSocketAddress to, byte[] data) {
+        UdpBind b = bind;
+        if (b != null) {
+            b.send(to, data);
+        }
+    }
+
+    /** Ends {@code p}'s sessions so the next packet handshakes afresh (the peer restarted). */
+    public void resetSession(Peer p) {
+        zeroKeys(p);
+        p.timers.lastHandshakeSent = clock.nanoTime() - dev.tsj.crypto.WireGuardSpec.REKEY_TIMEOUT - 1;
+    }
+
+    /** Replies to whoever sent a message: over UDP, or back through the relay. */
+    void reply(InetSocketAddress to, byte[] msg) {
+        PathProvider pp = paths;
+        if (to instanceof RelayedFrom r) {
+            if (pp != null) {
+                pp.sendViaRelay(r.node(), msg, 0, msg.length);
+            }
+            return;
+        }
+        UdpBind b = bind;
+        if (b != null) {
+            b.send(to, msg);
+        }
+    }
+
+    /**
+     * A message that came through the relay from node {@code src}: handled on the UDP
+     * thread exactly like a datagram (the receive path is single-threaded).
+     */
+    public void receiveRelayed(dev.tsj.crypto.PublicKey src, byte[] data, int off, int len) {
+        UdpBind b = bind;
+        if (b == null || len <= 0) {
+            return;
+        }
+        byte[] copy = java.util.Arrays.copyOfRange(data, off, off + len);
+        RelayedFrom from = new RelayedFrom(src);
+        b.execute(() -> receivePath.acceptRelayed(copy, from));
     }
 
     /** Sends what waits for {@code p} (staged packets), handshaking first if needed. */

@@ -128,7 +128,7 @@ final class HandshakeEngine {
         if (underLoad(now)) {
             byte[] src = sourceBytes(from);
             if (!checker.checkMac2(msg, msg.length, src, now)) {
-                bind.send(from, checker.createReply(msg, msg.length, src, now));
+                device.reply(from, checker.createReply(msg, msg.length, src, now));
                 device.counters.cookieRepliesSent.increment();
                 return;
             }
@@ -161,7 +161,7 @@ final class HandshakeEngine {
             LOG.fine(() -> peer + ": initiation refused: " + refusal);
             return;
         }
-        peer.setEndpoint(from);
+        learnEndpoint(peer, from);
         peer.timers.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveSeconds());
         peer.timers.anyAuthenticatedPacketReceived();
         Keypair kp;
@@ -219,7 +219,7 @@ final class HandshakeEngine {
             }
             peer.current = kp;
         }
-        peer.setEndpoint(from);
+        learnEndpoint(peer, from);
         peer.timers.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveSeconds());
         peer.timers.anyAuthenticatedPacketReceived();
         peer.timers.handshakeComplete();
@@ -227,6 +227,13 @@ final class HandshakeEngine {
         peer.handshakeCompleted(device.clock.wallTime());
         LOG.info(peer + ": handshake completed (we initiated)");
         sendStagedOrKeepalive(peer);
+    }
+
+    /** A handshake's UDP source becomes the peer's endpoint (roaming); relayed ones do not. */
+    private void learnEndpoint(Peer peer, InetSocketAddress from) {
+        if (!(from instanceof RelayedFrom) && (device.paths == null || peer.endpoint() == null)) {
+            peer.setEndpoint(from);
+        }
     }
 
     /** Called by the receive path when the first packet arrives on a responder's "next" keys. */
@@ -297,9 +304,9 @@ final class HandshakeEngine {
             return;
         }
         long now = device.clock.nanoTime();
-        if (peer.endpoint() == null) {
+        if (device.route(peer) == null) {
             device.counters.droppedNoEndpoint.increment();
-            return; // nowhere to send it: try again as soon as an endpoint is known
+            return; // nowhere to send it: try again as soon as an endpoint or relay is known
         }
         if (!retry) {
             if (now - peer.timers.lastHandshakeSent < REKEY_TIMEOUT) {
@@ -321,13 +328,9 @@ final class HandshakeEngine {
     }
 
     private void sendHandshakeMessage(Peer peer, byte[] msg, long now) {
-        InetSocketAddress to = peer.endpoint();
-        UdpBind bind = device.bind;
-        if (to == null || bind == null) {
-            device.counters.droppedNoEndpoint.increment();
+        if (!device.transmit(peer, msg)) {
             return;
         }
-        bind.send(to, msg);
         peer.txBytes.addAndGet(msg.length);
         peer.timers.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveSeconds());
         peer.timers.anyAuthenticatedPacketSent();
@@ -352,18 +355,22 @@ final class HandshakeEngine {
         }
         long now = device.clock.nanoTime();
         Keypair kp = peer.current;
-        InetSocketAddress to = peer.endpoint();
         if (kp == null || kp.expired(now)) {
             initiate(peer, false);
             return;
         }
+        if (device.route(peer) == null) {
+            return;
+        }
         long counter = kp.nextCounter();
-        if (counter < 0 || to == null || device.bind == null) {
+        if (counter < 0) {
             return;
         }
         ByteBuffer b = ByteBuffer.allocate(MESSAGE_TRANSPORT_MIN_SIZE);
         int n = Transport.seal(ChaChaPoly.forThread(), kp.sendKey(), kp.remoteIndex, counter, b, 0, 0, device.mtu);
-        device.bind.send(to, b.array());
+        if (!device.transmit(peer, b.array())) {
+            return;
+        }
         peer.txBytes.addAndGet(n);
         peer.timers.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveSeconds());
         peer.timers.anyAuthenticatedPacketSent();
@@ -379,12 +386,9 @@ final class HandshakeEngine {
             }
             return;
         }
-        InetSocketAddress to = peer.endpoint();
-        UdpBind bind = device.bind;
-        if (to == null || bind == null) {
+        if (device.route(peer) == null || device.bind == null) {
             return;
         }
-        UdpBind.Batch batch = bind.newBatch();
         ByteBuffer buf = ByteBuffer.allocate(MESSAGE_TRANSPORT_HEADER_SIZE + 65535 + 2 * AEAD_TAG_SIZE);
         byte[] packet;
         boolean sent = false;
@@ -396,8 +400,9 @@ final class HandshakeEngine {
             }
             buf.put(MESSAGE_TRANSPORT_HEADER_SIZE, packet);
             int n = Transport.seal(ChaChaPoly.forThread(), kp.sendKey(), kp.remoteIndex, counter, buf, 0, packet.length, device.mtu);
-            batch.add(to, buf, 0, n);
-            batch.send(); // one at a time: buf is reused for the next packet
+            byte[] msg = new byte[n]; // staged packets are few: a copy each keeps this simple
+            buf.get(0, msg, 0, n);
+            device.transmit(peer, msg);
             peer.txBytes.addAndGet(n);
             sent = true;
         }

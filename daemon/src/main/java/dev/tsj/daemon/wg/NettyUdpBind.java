@@ -188,6 +188,11 @@ public final class NettyUdpBind implements UdpBind {
     }
 
     @Override
+    public void execute(Runnable task) {
+        channel.eventLoop().execute(task);
+    }
+
+    @Override
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }

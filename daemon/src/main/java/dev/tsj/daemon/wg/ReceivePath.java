@@ -64,10 +64,25 @@ final class ReceivePath implements UdpBind.Sink, AutoCloseable {
         return b != null ? b.slots[b.count] : spare;
     }
 
+    /** A message from the relay, on the UDP thread: into a slot and through {@link #datagram}. */
+    void acceptRelayed(byte[] data, RelayedFrom from) {
+        ByteBuffer slot = slot();
+        if (data.length > slot.capacity()) {
+            device.counters.droppedMalformed.increment();
+            return;
+        }
+        slot.put(0, data);
+        datagram(slot, data.length, from);
+        batchEnd();
+    }
+
     @Override
     public void datagram(ByteBuffer slot, int len, InetSocketAddress from) {
-        if (len < 4 || (slot.get(1) | slot.get(2) | slot.get(3)) != 0) {
-            device.counters.droppedMalformed.increment();
+        if (len < 4 || (slot.get(1) | slot.get(2) | slot.get(3)) != 0 || slot.get(0) < 1 || slot.get(0) > 4) {
+            PathProvider pp = device.paths;
+            if (pp == null || !pp.intercept(slot, len, from)) {
+                device.counters.droppedMalformed.increment();
+            }
             return;
         }
         switch (slot.get(0)) {
@@ -201,7 +216,9 @@ final class ReceivePath implements UdpBind.Sink, AutoCloseable {
         t.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveSeconds());
         t.anyAuthenticatedPacketReceived();
         InetSocketAddress from = b.sources[i];
-        if (!Objects.equals(from, peer.endpoint())) {
+        // Roaming follows the latest authenticated UDP source; with a path manager (tailnet
+        // mode) the paths come from discovery, and relayed packets have no UDP source.
+        if (device.paths == null && !(from instanceof RelayedFrom) && !Objects.equals(from, peer.endpoint())) {
             LOG.fine(() -> peer + ": endpoint changed to " + from);
             peer.setEndpoint(from); // roaming: follow the peer's latest authenticated source
         }

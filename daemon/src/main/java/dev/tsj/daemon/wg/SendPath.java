@@ -135,10 +135,14 @@ final class SendPath {
             device.counters.droppedNoPeer.increment();
             return;
         }
-        InetSocketAddress to = peer.endpoint();
+        InetSocketAddress to = device.route(peer);
         if (to == null) {
             device.counters.droppedNoEndpoint.increment();
             return;
+        }
+        PathProvider paths = device.paths;
+        if (paths != null) {
+            paths.noteTraffic(peer);
         }
         device.filter.outbound(buf, off, len);
         Keypair kp = peer.current;
@@ -157,6 +161,16 @@ final class SendPath {
         b.keypairs[i] = kp;
         b.counters[i] = counter;
         b.endpoints[i] = to;
+    }
+
+    /** The relay path: a copy per packet is fine here, it is the slow path by nature. */
+    private void relay(Peer peer, ByteBuffer buf, int len) {
+        PathProvider paths = device.paths;
+        byte[] out = new byte[len];
+        buf.get(0, out, 0, len);
+        if (paths == null || !paths.sendViaRelay(peer.publicKey(), out, 0, len)) {
+            device.counters.droppedNoEndpoint.increment();
+        }
     }
 
     /** Sends a sealed batch, updates the peers' timers, and returns the batch to the pool. */
@@ -179,7 +193,11 @@ final class SendPath {
                 }
                 Keypair kp = b.keypairs[i];
                 Peer peer = kp.peer;
-                udp.add(b.endpoints[i], b.bufs[i], 0, sealed);
+                if (b.endpoints[i] == Device.VIA_RELAY) {
+                    relay(peer, b.bufs[i], sealed);
+                } else {
+                    udp.add(b.endpoints[i], b.bufs[i], 0, sealed);
+                }
                 peer.txBytes.addAndGet(sealed);
                 PeerTimers t = peer.timers;
                 t.anyAuthenticatedPacketTraversal(now, peer.persistentKeepaliveSeconds());

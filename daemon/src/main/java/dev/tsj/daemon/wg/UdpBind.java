@@ -52,6 +52,9 @@ public interface UdpBind extends AutoCloseable {
 
     void setFwmark(int mark) throws IOException;
 
+    /** Runs {@code task} on the thread that delivers datagrams to the {@link Sink}. */
+    void execute(Runnable task);
+
     @Override
     void close();
 }

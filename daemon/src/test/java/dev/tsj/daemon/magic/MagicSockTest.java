@@ -44,7 +44,7 @@ class MagicSockTest {
     private RelayLink relayTo(java.util.function.Supplier<MagicSock> other, PublicKey otherKey) {
         return new RelayLink() {
             @Override
-            public boolean send(String relayName, PublicKey dst, byte[] p, int off, int len) {
+            public boolean send(int region, PublicKey dst, byte[] p, int off, int len) {
                 assertEquals(otherKey, dst);
                 relayed.incrementAndGet();
                 other.get().onRelayDisco(dst.equals(nodeA) ? nodeB : nodeA, java.util.Arrays.copyOfRange(p, off, off + len), len);
@@ -52,8 +52,8 @@ class MagicSockTest {
             }
 
             @Override
-            public String homeRelay() {
-                return "test";
+            public int homeRelay() {
+                return 1;
             }
         };
     }
@@ -65,8 +65,8 @@ class MagicSockTest {
         b.setRelay(relayTo(() -> a, nodeA));
         a.setOurEndpoints(List.of(addrA));
         b.setOurEndpoints(List.of(addrB));
-        a.setPeers(List.of(new MagicSock.PeerInfo(nodeB, b.discoPublicKey(), List.of(addrB), "test")));
-        b.setPeers(List.of(new MagicSock.PeerInfo(nodeA, a.discoPublicKey(), List.of(addrA), "test")));
+        a.setPeers(List.of(new MagicSock.PeerInfo(nodeB, b.discoPublicKey(), List.of(addrB), 1)));
+        b.setPeers(List.of(new MagicSock.PeerInfo(nodeA, a.discoPublicKey(), List.of(addrA), 1)));
     }
 
     /** Advances time in 100 ms steps for {@code ms}, delivering datagrams and ticking both sides. */
