@@ -56,7 +56,7 @@ public final class IpLiterals {
 
     public static String formatEndpoint(InetSocketAddress ep) {
         InetAddress a = ep.getAddress();
-        String host = a.getHostAddress();
+        String host = IpText.of(a);
         return (a instanceof Inet6Address ? "[" + host + "]" : host) + ":" + ep.getPort();
     }
 }

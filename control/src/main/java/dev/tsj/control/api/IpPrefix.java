@@ -17,8 +17,21 @@ public record IpPrefix(InetAddress address, int bits) {
         byte[] a = address.getAddress();
         for (int i = 0; i < a.length * 8; i++) {
             if (i >= bits && (a[i / 8] & (0x80 >>> (i % 8))) != 0) {
-                throw new IllegalArgumentException(address.getHostAddress() + "/" + bits + " has host bits set");
+                throw new IllegalArgumentException(IpText.of(address) + "/" + bits + " has host bits set; did you mean "
+                        + IpText.of(masked(a, bits)) + "/" + bits + "?");
             }
+        }
+    }
+
+    private static InetAddress masked(byte[] a, int bits) {
+        byte[] m = a.clone();
+        for (int i = bits; i < m.length * 8; i++) {
+            m[i / 8] &= (byte) ~(0x80 >>> (i % 8));
+        }
+        try {
+            return InetAddress.getByAddress(m);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
         }
     }
 
@@ -70,6 +83,6 @@ public record IpPrefix(InetAddress address, int bits) {
 
     @Override
     public String toString() {
-        return address.getHostAddress() + "/" + bits;
+        return IpText.of(address) + "/" + bits;
     }
 }

@@ -33,7 +33,10 @@ public final class LocalApiRoutes {
         r.put("GET /localapi/v0/netcheck", body -> node.netcheck());
         r.put("POST /localapi/v0/ping", body -> {
             String target = text(body, "target", true);
-            long timeout = body.has("timeoutMillis") ? body.get("timeoutMillis").asLong(5000) : 5000;
+            long timeout = body.has("timeoutMillis") ? number(body, "timeoutMillis") : 5000;
+            if (timeout <= 0) {
+                throw new NodeException(400, "field \"timeoutMillis\" must be positive");
+            }
             StatusView.Pong p = node.ping(target, Math.max(100, Math.min(timeout, 60_000)));
             return JSON.valueToTree(p);
         });
@@ -47,6 +50,9 @@ public final class LocalApiRoutes {
     static UpRequest upRequest(JsonNode b) throws NodeException {
         if (b == null || !b.isObject()) {
             throw new NodeException(400, "up: expected a JSON object");
+        }
+        if (b.has("timeoutMillis") && number(b, "timeoutMillis") < 0) {
+            throw new NodeException(400, "field \"timeoutMillis\" must not be negative");
         }
         return new UpRequest(text(b, "loginServer", false), text(b, "authKey", false), text(b, "hostname", false),
                 list(b, "advertiseRoutes"), bool(b, "acceptRoutes"), list(b, "advertiseTags"), bool(b, "snatSubnetRoutes"),

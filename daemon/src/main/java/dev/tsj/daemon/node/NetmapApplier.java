@@ -47,7 +47,12 @@ final class NetmapApplier {
             }
             Set<Prefix> want = new LinkedHashSet<>();
             for (IpPrefix a : n.allowedIps()) {
-                want.add(Prefix.parse(a.toString()));
+                Prefix p0 = Prefix.parse(a.toString());
+                // An exit node's default routes (0.0.0.0/0, ::/0) would send all traffic to it;
+                // tsj does not use exit nodes yet, so they stay out of the routing table.
+                if (p0.bits() > 0) {
+                    want.add(p0);
+                }
             }
             List<Prefix> have = device.allowedIps().prefixesOf(p);
             for (Prefix h : have) {

@@ -68,7 +68,14 @@ final class Migrations {
                     CREATE TABLE policy (
                       id INTEGER PRIMARY KEY CHECK (id = 1),
                       text TEXT NOT NULL,
-                      updated_at INTEGER NOT NULL)"""));
+                      updated_at INTEGER NOT NULL)"""),
+            // 3: ids are never reused (an admin script deleting node 4 must never hit a
+            // newer node that inherited the number): the highest id each table ever had.
+            List.of(
+                    "CREATE TABLE id_sequence (name TEXT PRIMARY KEY, last INTEGER NOT NULL)",
+                    "INSERT INTO id_sequence SELECT 'users', COALESCE(MAX(id), 0) FROM users",
+                    "INSERT INTO id_sequence SELECT 'auth_keys', COALESCE(MAX(id), 0) FROM auth_keys",
+                    "INSERT INTO id_sequence SELECT 'nodes', COALESCE(MAX(id), 0) FROM nodes"));
 
     static int latest() {
         return STEPS.size();

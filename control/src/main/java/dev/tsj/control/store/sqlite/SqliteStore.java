@@ -103,14 +103,29 @@ public final class SqliteStore implements Store {
         }
     }
 
+    /** The next id of {@code table}, above every id it ever held (ids are never reused). */
+    private long nextId(String table) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("UPDATE id_sequence SET last = MAX(last, (SELECT COALESCE(MAX(id), 0) FROM "
+                + table + ")) + 1 WHERE name = ? RETURNING last")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("no id sequence for " + table);
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
     @Override
     public UserRow insertUser(String name, Instant now) {
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO users(name, created_at) VALUES (?, ?)",
-                Statement.RETURN_GENERATED_KEYS)) {
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO users(name, created_at, id) VALUES (?, ?, ?)")) {
+            long id = nextId("users");
             ps.setString(1, name);
             ps.setLong(2, now.toEpochMilli());
+            ps.setLong(3, id);
             ps.executeUpdate();
-            return new UserRow(generatedId(ps), name, now);
+            return new UserRow(id, name, now);
         } catch (SQLException e) {
             throw fail("insert user", e);
         }
@@ -139,8 +154,8 @@ public final class SqliteStore implements Store {
     public AuthKeyRow insertAuthKey(AuthKeyRow k) {
         try (PreparedStatement ps = db.prepareStatement("""
                 INSERT INTO auth_keys(key_id, secret_hash, user_id, reusable, ephemeral, preauthorized, tags,
-                  created_at, expires_at, use_count, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                Statement.RETURN_GENERATED_KEYS)) {
+                  created_at, expires_at, use_count, last_used_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            long id = nextId("auth_keys");
             ps.setString(1, k.keyId());
             ps.setBytes(2, k.secretHash());
             ps.setLong(3, k.userId());
@@ -152,8 +167,9 @@ public final class SqliteStore implements Store {
             ps.setLong(9, k.expiresAt().toEpochMilli());
             ps.setInt(10, k.useCount());
             setInstant(ps, 11, k.lastUsedAt());
+            ps.setLong(12, id);
             ps.executeUpdate();
-            return k.withId(generatedId(ps));
+            return k.withId(id);
         } catch (SQLException e) {
             throw fail("insert auth key", e);
         }
@@ -198,10 +214,12 @@ public final class SqliteStore implements Store {
     @Override
     public NodeRow insertNode(NodeRow n) {
         try (PreparedStatement ps = db.prepareStatement("INSERT INTO nodes(" + NODE_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                + ", id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            long id = nextId("nodes");
             bindNode(ps, n);
+            ps.setLong(19, id);
             ps.executeUpdate();
-            return n.toBuilder().id(generatedId(ps)).build();
+            return n.toBuilder().id(id).build();
         } catch (SQLException e) {
             throw fail("insert node", e);
         }
@@ -377,14 +395,6 @@ public final class SqliteStore implements Store {
         }
     }
 
-    private static long generatedId(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.getGeneratedKeys()) {
-            if (!rs.next()) {
-                throw new SQLException("no generated id");
-            }
-            return rs.getLong(1);
-        }
-    }
 
     private static void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
         if (t == null) {
