@@ -25,10 +25,19 @@ public final class Handshake {
     private final PublicKey remoteStatic;
     private volatile PresharedKey presharedKey;
 
-    private State state = State.ZEROED;
-    private NoiseIKpsk2 noise;
-    private int localIndex;
-    private int remoteIndex;
+    // The two roles are kept apart: when both sides initiate at once, each can answer the
+    // other's initiation without throwing away its own (wireguard-go keeps one state, so
+    // crossed initiations cost both sides a 5 s retry).
+    private State initiatorState = State.ZEROED;
+    private NoiseIKpsk2 initiatorNoise;
+    private int initiatorLocalIndex;
+    private int initiatorRemoteIndex;
+
+    private State responderState = State.ZEROED;
+    private NoiseIKpsk2 responderNoise;
+    private int responderLocalIndex;
+    private int responderRemoteIndex;
+
     private byte[] lastTimestamp = new byte[TIMESTAMP_SIZE];
     private long lastInitiationConsumption = Long.MIN_VALUE;
 
@@ -50,16 +59,28 @@ public final class Handshake {
         return presharedKey;
     }
 
+    /** Our own initiation's progress: ZEROED, INITIATION_CREATED or RESPONSE_CONSUMED. */
     public synchronized State state() {
-        return state;
+        return initiatorState;
+    }
+
+    /** The peer's initiation's progress: ZEROED, INITIATION_CONSUMED or RESPONSE_CREATED. */
+    public synchronized State responderState() {
+        return responderState;
     }
 
     public synchronized int localIndex() {
-        return localIndex;
+        return initiatorLocalIndex;
     }
 
-    public synchronized int remoteIndex() {
-        return remoteIndex;
+    /** The peer's index from its response to our initiation. */
+    public synchronized int initiatorRemoteIndex() {
+        return initiatorRemoteIndex;
+    }
+
+    /** The peer's index from its initiation that we answer. */
+    public synchronized int responderRemoteIndex() {
+        return responderRemoteIndex;
     }
 
     private static byte[] newEphemeral() {
@@ -70,20 +91,20 @@ public final class Handshake {
 
     /** Builds a 148-byte initiation (macs zero) with sender index {@code localIndex}. */
     public synchronized byte[] createInitiation(int localIndex, Instant now) {
-        clear();
+        clearInitiator();
         byte[] msg = new byte[MESSAGE_INITIATION_SIZE];
         msg[0] = MESSAGE_INITIATION_TYPE;
         putIndex(msg, OFFSET_SENDER, localIndex);
-        noise = NoiseIKpsk2.initiator(IDENTIFIER, local.rawPrivate(), remoteStatic.raw(), presharedKey.raw());
+        initiatorNoise = NoiseIKpsk2.initiator(IDENTIFIER, local.rawPrivate(), remoteStatic.raw(), presharedKey.raw());
         byte[] e = newEphemeral();
-        int n = noise.writeInitiation(e, Tai64n.of(now), msg, OFFSET_INITIATION_EPHEMERAL);
+        int n = initiatorNoise.writeInitiation(e, Tai64n.of(now), msg, OFFSET_INITIATION_EPHEMERAL);
         Arrays.fill(e, (byte) 0);
         if (n < 0) {
-            clear();
+            clearInitiator();
             return null; // the peer's static key is a low-order point
         }
-        this.localIndex = localIndex;
-        state = State.INITIATION_CREATED;
+        initiatorLocalIndex = localIndex;
+        initiatorState = State.INITIATION_CREATED;
         return msg;
     }
 
@@ -133,6 +154,7 @@ public final class Handshake {
     /**
      * Adopts a parsed initiation from this peer if its timestamp is newer than any before
      * and the last one accepted is at least 20 ms old ({@code nowNanos} is monotonic).
+     * Our own initiation in flight, if any, is kept.
      */
     public synchronized Refusal acceptInitiation(Initiation init, long nowNanos) {
         if (!init.initiator.equals(remoteStatic)) {
@@ -146,76 +168,94 @@ public final class Handshake {
             init.noise.destroy();
             return Refusal.FLOOD;
         }
-        clear();
-        noise = init.noise;
-        noise.setPresharedKey(presharedKey.raw());
+        clearResponder();
+        responderNoise = init.noise;
+        responderNoise.setPresharedKey(presharedKey.raw());
         lastTimestamp = init.timestamp;
         lastInitiationConsumption = nowNanos;
-        remoteIndex = init.senderIndex;
-        state = State.INITIATION_CONSUMED;
+        responderRemoteIndex = init.senderIndex;
+        responderState = State.INITIATION_CONSUMED;
         return Refusal.NONE;
     }
 
     /** Builds the 92-byte response (macs zero) after {@link #acceptInitiation}. */
     public synchronized byte[] createResponse(int localIndex) {
-        if (state != State.INITIATION_CONSUMED) {
+        if (responderState != State.INITIATION_CONSUMED) {
             return null;
         }
         byte[] msg = new byte[MESSAGE_RESPONSE_SIZE];
         msg[0] = MESSAGE_RESPONSE_TYPE;
         putIndex(msg, OFFSET_SENDER, localIndex);
-        putIndex(msg, OFFSET_RESPONSE_RECEIVER, remoteIndex);
+        putIndex(msg, OFFSET_RESPONSE_RECEIVER, responderRemoteIndex);
         byte[] e = newEphemeral();
-        int n = noise.writeResponse(e, EMPTY, msg, OFFSET_RESPONSE_EPHEMERAL);
+        int n = responderNoise.writeResponse(e, EMPTY, msg, OFFSET_RESPONSE_EPHEMERAL);
         Arrays.fill(e, (byte) 0);
         if (n < 0) {
-            clear();
+            clearResponder();
             return null;
         }
-        this.localIndex = localIndex;
-        state = State.RESPONSE_CREATED;
+        responderLocalIndex = localIndex;
+        responderState = State.RESPONSE_CREATED;
         return msg;
     }
 
     /** Consumes a response to our initiation (the caller routed it here by receiver index). */
     public synchronized boolean consumeResponse(byte[] msg) {
-        if (state != State.INITIATION_CREATED || msg.length != MESSAGE_RESPONSE_SIZE
-                || msg[0] != MESSAGE_RESPONSE_TYPE || getIndex(msg, OFFSET_RESPONSE_RECEIVER) != localIndex) {
+        if (initiatorState != State.INITIATION_CREATED || msg.length != MESSAGE_RESPONSE_SIZE
+                || msg[0] != MESSAGE_RESPONSE_TYPE || getIndex(msg, OFFSET_RESPONSE_RECEIVER) != initiatorLocalIndex) {
             return false;
         }
-        byte[] payload = noise.readResponse(msg, OFFSET_RESPONSE_EPHEMERAL, offsetMac1(MESSAGE_RESPONSE_SIZE) - OFFSET_RESPONSE_EPHEMERAL);
+        byte[] payload = initiatorNoise.readResponse(msg, OFFSET_RESPONSE_EPHEMERAL, offsetMac1(MESSAGE_RESPONSE_SIZE) - OFFSET_RESPONSE_EPHEMERAL);
         if (payload == null || payload.length != 0) {
-            // A failed response leaves our initiation valid: a forged response must not
-            // cost us the handshake in flight. Noise state is already advanced, though,
-            // so start over on the next retry.
-            clear();
+            // Noise state has advanced past repair: start over on the next retry.
+            clearInitiator();
             return false;
         }
-        remoteIndex = getIndex(msg, OFFSET_SENDER);
-        state = State.RESPONSE_CONSUMED;
+        initiatorRemoteIndex = getIndex(msg, OFFSET_SENDER);
+        initiatorState = State.RESPONSE_CONSUMED;
         return true;
     }
 
-    /**
-     * Derives the transport keys once the handshake is complete on this side (initiator
-     * after a response, responder after sending one) and zeroes the handshake.
-     */
-    public synchronized TransportKeys deriveKeys() {
-        if (state != State.RESPONSE_CONSUMED && state != State.RESPONSE_CREATED) {
+    /** Our initiation's transport keys once its response was consumed; zeroes that state. */
+    public synchronized TransportKeys deriveInitiatorKeys() {
+        if (initiatorState != State.RESPONSE_CONSUMED) {
             return null;
         }
-        TransportKeys keys = noise.split();
-        clear();
+        TransportKeys keys = initiatorNoise.split();
+        clearInitiator();
         return keys;
+    }
+
+    /** The transport keys of the peer's initiation once we responded; zeroes that state. */
+    public synchronized TransportKeys deriveResponderKeys() {
+        if (responderState != State.RESPONSE_CREATED) {
+            return null;
+        }
+        TransportKeys keys = responderNoise.split();
+        clearResponder();
+        return keys;
+    }
+
+    private void clearInitiator() {
+        if (initiatorNoise != null) {
+            initiatorNoise.destroy();
+            initiatorNoise = null;
+        }
+        initiatorState = State.ZEROED;
+    }
+
+    private void clearResponder() {
+        if (responderNoise != null) {
+            responderNoise.destroy();
+            responderNoise = null;
+        }
+        responderState = State.ZEROED;
     }
 
     /** Zeroes any handshake in progress (the replay timestamp is kept, as the protocol requires). */
     public synchronized void clear() {
-        if (noise != null) {
-            noise.destroy();
-            noise = null;
-        }
-        state = State.ZEROED;
+        clearInitiator();
+        clearResponder();
     }
 
     public static int getIndex(byte[] msg, int off) {

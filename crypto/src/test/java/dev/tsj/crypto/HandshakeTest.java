@@ -41,14 +41,14 @@ class HandshakeTest {
         assertEquals(2, resp[0]);
         assertEquals(0x11223344, Handshake.getIndex(resp, OFFSET_RESPONSE_RECEIVER));
         assertTrue(a.consumeResponse(resp));
-        assertEquals(0x55667788, a.remoteIndex());
+        assertEquals(0x55667788, a.initiatorRemoteIndex());
 
-        TransportKeys ka = a.deriveKeys();
-        TransportKeys kb = b.deriveKeys();
+        TransportKeys ka = a.deriveInitiatorKeys();
+        TransportKeys kb = b.deriveResponderKeys();
         ByteBuffer buf = ByteBuffer.allocate(256);
         byte[] payload = "hello over wireguard".getBytes();
         buf.put(16, payload);
-        int len = Transport.seal(ChaChaPoly.forThread(), ka.send(), a.remoteIndex(), 0, buf, 0, payload.length, 1420);
+        int len = Transport.seal(ChaChaPoly.forThread(), ka.send(), a.initiatorRemoteIndex(), 0, buf, 0, payload.length, 1420);
         assertEquals(16 + 32 + 16, len, "20 bytes pad to 32, plus tag and header");
         assertEquals(0x55667788, Transport.receiverIndex(buf, 0));
         int n = Transport.open(ChaChaPoly.forThread(), kb.receive(), Transport.counter(buf, 0), buf, 0, len);
@@ -66,7 +66,7 @@ class HandshakeTest {
         Handshake.Initiation parsed = Handshake.parseInitiation(bob, init);
         assertEquals(Handshake.Refusal.NONE, b.acceptInitiation(parsed, 0));
         assertFalse(a.consumeResponse(b.createResponse(2)));
-        assertNull(a.deriveKeys());
+        assertNull(a.deriveInitiatorKeys());
     }
 
     @Test
@@ -124,6 +124,32 @@ class HandshakeTest {
         Handshake.putIndex(resp, OFFSET_RESPONSE_RECEIVER, 8);
         assertFalse(a.consumeResponse(resp));
         assertEquals(Handshake.State.INITIATION_CREATED, a.state(), "a stray response must not cost the handshake");
+    }
+
+    @Test
+    void crossedInitiationsBothComplete() {
+        // Both sides initiate at the same moment and each answers the other.
+        Handshake a = aliceToBob(psk);
+        Handshake b = bobToAlice(psk);
+        byte[] fromA = a.createInitiation(1, t0);
+        byte[] fromB = b.createInitiation(2, t0);
+        assertEquals(Handshake.Refusal.NONE, b.acceptInitiation(Handshake.parseInitiation(bob, fromA), 0));
+        assertEquals(Handshake.Refusal.NONE, a.acceptInitiation(Handshake.parseInitiation(alice, fromB), 0));
+        byte[] bAnswersA = b.createResponse(3);
+        byte[] aAnswersB = a.createResponse(4);
+        assertTrue(a.consumeResponse(bAnswersA), "a's own initiation survived answering b's");
+        assertTrue(b.consumeResponse(aAnswersB), "and b's survived answering a's");
+        TransportKeys aInit = a.deriveInitiatorKeys();
+        TransportKeys bResp = b.deriveResponderKeys();
+        TransportKeys bInit = b.deriveInitiatorKeys();
+        TransportKeys aResp = a.deriveResponderKeys();
+        assertNotNull(aInit);
+        assertNotNull(bInit);
+        ByteBuffer buf = ByteBuffer.allocate(64);
+        int len = Transport.seal(ChaChaPoly.forThread(), aInit.send(), 3, 0, buf, 0, 0, 1420);
+        assertEquals(0, Transport.open(ChaChaPoly.forThread(), bResp.receive(), 0, buf, 0, len));
+        len = Transport.seal(ChaChaPoly.forThread(), bInit.send(), 4, 0, buf, 0, 0, 1420);
+        assertEquals(0, Transport.open(ChaChaPoly.forThread(), aResp.receive(), 0, buf, 0, len));
     }
 
     @Test

@@ -49,8 +49,8 @@ public class HandshakeBenchmark {
         if (!aliceChecks.checkMac1(resp, resp.length) || !aToB.consumeResponse(resp)) {
             throw new IllegalStateException("response");
         }
-        TransportKeys responder = bToA.deriveKeys();
+        TransportKeys responder = bToA.deriveResponderKeys();
         responder.destroy();
-        return aToB.deriveKeys();
+        return aToB.deriveInitiatorKeys();
     }
 }

@@ -167,14 +167,15 @@ final class HandshakeEngine {
         Keypair kp;
         byte[] response;
         synchronized (peer) {
-            int index = newHandshakeIndex(peer);
+            // An index of its own: our initiation in flight (peer.handshakeIndex) stays valid.
+            int index = device.indexes.newIndex(peer);
             response = hs.createResponse(index);
             if (response == null) {
+                device.indexes.release(index);
                 return;
             }
-            TransportKeys keys = hs.deriveKeys();
-            kp = new Keypair(peer, keys, index, hs.remoteIndex(), false, now);
-            peer.handshakeIndex = 0; // now owned by the keypair
+            TransportKeys keys = hs.deriveResponderKeys();
+            kp = new Keypair(peer, keys, index, hs.responderRemoteIndex(), false, now);
             device.indexes.bind(index, kp);
             // Responder: the new keys wait in "next" until the initiator uses them.
             device.retire(peer.next);
@@ -199,12 +200,12 @@ final class HandshakeEngine {
             return;
         }
         synchronized (peer) {
-            TransportKeys keys = hs.deriveKeys();
+            TransportKeys keys = hs.deriveInitiatorKeys();
             if (keys == null) {
                 return;
             }
             int index = peer.handshakeIndex;
-            Keypair kp = new Keypair(peer, keys, index, hs.remoteIndex(), true, now);
+            Keypair kp = new Keypair(peer, keys, index, hs.initiatorRemoteIndex(), true, now);
             peer.handshakeIndex = 0;
             device.indexes.bind(index, kp);
             // Initiator: the new keys are confirmed and become current at once.
