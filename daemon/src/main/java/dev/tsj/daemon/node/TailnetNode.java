@@ -130,6 +130,17 @@ public final class TailnetNode implements AutoCloseable {
                         ? "this node is not registered yet: pass --auth-key KEY (from tsj control authkeys create)"
                         : "this node must log in again (" + backendDetail + "): pass --auth-key KEY");
             }
+            boolean sameServer = state.prefs().loginServer() == null || state.prefs().loginServer().equals(prefs.loginServer());
+            if (!mustRegister && sameServer && session != null && backend == BackendState.Running && netMap != null) {
+                // Already up: new settings go out on the open session and apply here, with no
+                // reconnect (a reconnect would take this node's routes away from its peers).
+                state = state.withPrefs(prefs);
+                save();
+                session.update(dev.tsj.control.api.MapUpdate.hostinfo(hostinfo(prefs)));
+                applyNetMap(netMap, false);
+                NetMap m = netMap;
+                return new StatusView.Up(m.self().name(), addressesOf(m.self()), m.peers().size());
+            }
             ControlClient next = newClient(prefs.loginServer());
             if (mustRegister) {
                 // Register before touching the running session: a refused key or an
