@@ -68,8 +68,9 @@ public final class StunServer implements AutoCloseable {
                 }
                 int n = Stun.writeBindingResponse(in.array(), 0, sender, out.array(), 0);
                 out.clear().limit(n);
-                channel.send(out, sender);
+                // counted before the send, so a reader that has the reply also sees the count
                 counters.requests.increment();
+                channel.send(out, sender);
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {

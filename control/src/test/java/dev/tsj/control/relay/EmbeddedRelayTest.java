@@ -171,7 +171,7 @@ class EmbeddedRelayTest {
                 assertEquals(s.getLocalSocketAddress(), r.mapped());
             }
         }
-        assertEquals(2, server.admin().relayStats().stunRequests());
+        TestServer.await("both requests counted", WAIT, () -> server.admin().relayStats().stunRequests() == 2);
     }
 
     @Test
