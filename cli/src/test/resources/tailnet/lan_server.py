@@ -6,7 +6,7 @@ GET /blob/N/RATE  -> N bytes of a fixed pattern (byte i is i % 256), at most RAT
                      second (0: as fast as it goes), honouring "Range: bytes=START-" so an
                      interrupted download can resume.
 Every request is logged on stderr as "ADDRESS METHOD PATH", one line, for the test to read.
-Listens on [::]:PORT, dual stack.  Usage: lan_server.py PORT
+Listens on [::]:PORT, dual stack, or on ADDRESS:PORT alone.  Usage: lan_server.py PORT [ADDRESS]
 """
 import http.server
 import socket
@@ -69,7 +69,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     time.sleep(ahead)
 
 
-class DualStackServer(http.server.ThreadingHTTPServer):
+class Server(http.server.ThreadingHTTPServer):
+    # The load tests open hundreds of connections at once; the default backlog of 5 would
+    # make the kernel drop their SYNs and the clients wait out SYN retransmissions.
+    request_queue_size = 1024
+
+
+class DualStackServer(Server):
     address_family = socket.AF_INET6
 
     def server_bind(self):
@@ -78,7 +84,11 @@ class DualStackServer(http.server.ThreadingHTTPServer):
 
 
 if __name__ == "__main__":
-    server = DualStackServer(("::", int(sys.argv[1])), Handler)
-    sys.stderr.write("listening on [::]:%s\n" % sys.argv[1])
+    port = int(sys.argv[1])
+    if len(sys.argv) > 2:
+        server = Server((sys.argv[2], port), Handler)
+    else:
+        server = DualStackServer(("::", port), Handler)
+    sys.stderr.write("listening on %s:%d\n" % (sys.argv[2] if len(sys.argv) > 2 else "[::]", port))
     sys.stderr.flush()
     server.serve_forever()

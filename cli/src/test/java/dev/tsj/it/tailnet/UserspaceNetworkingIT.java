@@ -9,7 +9,6 @@ import dev.tsj.it.BgProcess;
 import dev.tsj.it.CmdResult;
 import dev.tsj.it.Netns;
 import dev.tsj.it.Poll;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,8 +39,7 @@ class UserspaceNetworkingIT extends LabSuite {
     private static final int HTTP_PROXY = 1056;
     private static final String PROXY_USER = "alice";
     private static final String PROXY_PASSWORD = "s3cret:with-colon";
-    /** setpriv: as nobody, no supplementary groups; tsjd then has no capabilities at all. */
-    private static final List<String> NOBODY = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+    private static final List<String> NOBODY = Nobody.RUN_AS;
     private static final Duration CONVERGE = Duration.ofSeconds(30);
 
     private ControlServer server;
@@ -54,13 +52,10 @@ class UserspaceNetworkingIT extends LabSuite {
     void buildTopology() throws Exception {
         TailnetRequirements.check();
         lab = Lab.create("us", UserspaceNetworkingIT.class);
-        // nobody must reach its own directory under the lab's (root's, 0700) work directory.
-        Files.setPosixFilePermissions(lab.work, PosixFilePermissions.fromString("rwx--x--x"));
-        Path home = Files.createDirectory(lab.work.resolve("nobody"));
-        Files.setOwner(home, home.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        Path home = Nobody.home(lab);
         Path auth = home.resolve("proxy-auth");
         Files.writeString(auth, PROXY_USER + ":" + PROXY_PASSWORD + "\n");
-        Files.setOwner(auth, home.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        Nobody.own(auth);
         Files.setPosixFilePermissions(auth, PosixFilePermissions.fromString("rw-------"));
 
         Segment underlay = Segment.create(lab, "sw");
@@ -218,20 +213,11 @@ class UserspaceNetworkingIT extends LabSuite {
         return java.util.Arrays.stream(parts).flatMap(List::stream).toArray(String[]::new);
     }
 
-    /** sha256 of the lan_server.py blob of {@code size} bytes (byte i is i % 256). */
-    private static String expectedBlobSha(int size) throws Exception {
-        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-        byte[] pattern = new byte[256];
-        for (int i = 0; i < 256; i++) {
-            pattern[i] = (byte) i;
-        }
-        for (int done = 0; done < size; done += 256) {
-            md.update(pattern, 0, Math.min(256, size - done));
-        }
-        return java.util.HexFormat.of().formatHex(md.digest());
+    private static String expectedBlobSha(int size) {
+        return TestScripts.blobSha256(size);
     }
 
-    private static String script(String resource) throws URISyntaxException {
-        return Path.of(UserspaceNetworkingIT.class.getResource("/" + resource).toURI()).toString();
+    private static String script(String resource) {
+        return TestScripts.path(resource);
     }
 }
