@@ -171,7 +171,13 @@ class EmbeddedRelayTest {
                 assertEquals(s.getLocalSocketAddress(), r.mapped());
             }
         }
-        TestServer.await("both requests counted", WAIT, () -> server.admin().relayStats().stunRequests() == 2);
+        TestServer.await("both requests counted", WAIT, () -> {
+            try {
+                return server.admin().relayStats().stunRequests() == 2;
+            } catch (dev.tsj.control.admin.AdminException e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     @Test
