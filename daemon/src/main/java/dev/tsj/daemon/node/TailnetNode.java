@@ -457,8 +457,9 @@ public final class TailnetNode implements AutoCloseable {
             boolean relayedBefore = p != null && device.relayed(p);
             long rtt = pinger.ping(src.address(), dst.address(), timeoutMillis);
             boolean relayed = p != null && (relayedBefore || device.relayed(p));
+            java.net.InetSocketAddress direct = p == null || relayed ? null : device.directAddress(p);
             String path = pathText(p, relayed);
-            return new StatusView.Pong(peer.name(), dev.tsj.daemon.wg.Ipv6Text.of(dst.address()), path, !relayed, rtt / 1e6);
+            return new StatusView.Pong(peer.name(), dev.tsj.daemon.wg.Ipv6Text.of(dst.address()), path, direct != null, rtt / 1e6);
         } catch (TimeoutException e) {
             throw new NodeException(504, "no reply from " + peer.name() + " (" + dst.address().getHostAddress() + ")");
         } catch (InterruptedException e) {
@@ -476,7 +477,7 @@ public final class TailnetNode implements AutoCloseable {
             var mp = paths;
             return "relay \"" + (mp == null ? "" : mp.relayName(p.publicKey())) + "\"";
         }
-        java.net.InetSocketAddress a = device.currentAddress(p);
+        java.net.InetSocketAddress a = device.directAddress(p);
         return a == null ? "" : dev.tsj.daemon.uapi.UapiProtocol.endpointText(a);
     }
 
