@@ -505,6 +505,14 @@ public final class TailnetNode implements AutoCloseable {
             mp.relayLatencies().forEach(lat::put);
             var stun = o.putObject("StunLatencyMillis");
             r.stunLatencyMillis().forEach(stun::put);
+            // Per relay connection: what went through it and what it had to drop (not
+            // connected, or its send queue full), to tell a slow relay path from a lossy one.
+            var conns = o.putObject("RelayConnections");
+            mp.relayConnections().forEach((name, c) -> conns.putObject(name)
+                    .put("Connected", c.state() == dev.tsj.control.relay.client.RelayClient.State.CONNECTED)
+                    .put("TxPackets", c.packetsSent()).put("TxBytes", c.bytesSent())
+                    .put("RxPackets", c.packetsReceived()).put("RxBytes", c.bytesReceived())
+                    .put("SendDrops", c.sendDrops()).put("Connects", c.connects()));
             return o;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
