@@ -14,9 +14,10 @@ import java.util.Map;
 final class Capture implements AutoCloseable {
     private final BgProcess tcpdump;
 
-    Capture(Netns ns, String device, Path file, String filter) {
+    /** Captures what matches {@code filter} on {@code device} into {@code file}; tcpdump's own words go to {@code log}. */
+    Capture(Netns ns, String device, Path file, String filter, Path log) {
         // -U: write each packet as it comes, -s 0: whole packets, -n: no name lookups.
-        tcpdump = ns.spawn("tcpdump " + device, file.resolveSibling(file.getFileName() + ".log"), Map.of(),
+        tcpdump = ns.spawn("tcpdump " + device, log, Map.of(),
                 "tcpdump", "-i", device, "-n", "-U", "-s", "0", "-w", file.toString(), filter);
         Poll.until(Duration.ofSeconds(10), "tcpdump to listen on " + device, tcpdump::tail,
                 () -> {
