@@ -171,13 +171,15 @@ class EmbeddedRelayTest {
                 assertEquals(s.getLocalSocketAddress(), r.mapped());
             }
         }
-        TestServer.await("both requests counted", WAIT, () -> {
-            try {
-                return server.admin().relayStats().stunRequests() == 2;
-            } catch (dev.tsj.control.admin.AdminException e) {
-                throw new AssertionError(e);
-            }
-        });
+        TestServer.await("both requests counted", WAIT, () -> stunRequests() == 2);
+    }
+
+    private long stunRequests() {
+        try {
+            return server.admin().relayStats().stunRequests();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
