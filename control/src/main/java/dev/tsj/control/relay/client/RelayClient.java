@@ -36,8 +36,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Threads: one reader per client (it also dials and waits between attempts) calls the
  * {@link Listener} callbacks; one writer per connection sends what {@link #send} queued.
- * {@code send} never blocks: it queues one copy of the packet and returns, or returns
- * false (and counts a drop) when not connected or the queue is full.
+ * {@code send} queues one copy of the packet and returns; when the queue is full it waits
+ * for room at most {@link RelayClientOptions#sendWait()} (backpressure on the sender), then
+ * returns false and counts a drop, as it does at once when not connected.
  */
 public final class RelayClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RelayClient.class.getName());
@@ -132,7 +133,8 @@ public final class RelayClient implements AutoCloseable {
 
     /**
      * Queues {@code buf[off..off+len]} (a WireGuard packet) for {@code dst} through the
-     * relay. Returns false, counting a drop, when not connected or the queue is full.
+     * relay. Returns false, counting a drop, when not connected or the queue stayed full
+     * for the send wait.
      */
     public boolean send(PublicKey dst, byte[] buf, int off, int len) {
         boolean queued = enqueue(dst, buf, off, len);
