@@ -20,19 +20,27 @@ final class NatBox {
         /** A new random outside port per destination: {@code masquerade random}. */
         HARD,
         /** Easy NAT, but every UDP datagram from the LAN dropped: only TCP leaves. */
-        UDP_BLOCKED
+        UDP_BLOCKED,
+        /**
+         * Easy mapping, address-restricted filtering: the host's WireGuard port is forwarded
+         * for any source address the host sent to in the last minute, whatever its port.
+         */
+        ADF
     }
 
     final Netns ns;
     final String wan;
     final String lan;
+    final String host;
     private final Path rules;
     private Mode mode;
 
-    NatBox(Lab lab, Netns ns, String wan, String lan) {
+    /** {@code host}: the LAN address of the host behind it, whose port {@link Mode#ADF} forwards. */
+    NatBox(Lab lab, Netns ns, String wan, String lan, String host) {
         this.ns = ns;
         this.wan = wan;
         this.lan = lan;
+        this.host = host;
         this.rules = lab.work.resolve(ns.name() + ".nft");
         ns.run("sysctl", "-qw", "net.ipv4.ip_forward=1");
     }
@@ -51,6 +59,7 @@ final class NatBox {
                 "  chain fwdc { type filter hook forward priority filter; " + forward + " }",
                 "}",
                 "table ip nat {",
+                m == Mode.ADF ? adf() : "",
                 "  chain post { type nat hook postrouting priority srcnat; oifname \"" + wan + "\" " + masquerade + "; }",
                 "}",
                 "");
@@ -61,6 +70,15 @@ final class NatBox {
         }
         ns.run("nft", "-f", rules.toString());
         mode = m;
+    }
+
+    /** The ADF chains: remember where the host sent (a forward chain; "fwd" is a reserved word), let those in. */
+    private String adf() {
+        return String.join("\n",
+                "  set contacted { type ipv4_addr; flags dynamic,timeout; timeout 60s; }",
+                "  chain fwdc { type filter hook forward priority filter; iifname \"" + lan + "\" update @contacted { ip daddr }; }",
+                "  chain pre { type nat hook prerouting priority dstnat; iifname \"" + wan + "\" ip saddr @contacted udp dport "
+                        + TsjNode.WG_PORT + " dnat to " + host + ":" + TsjNode.WG_PORT + "; }");
     }
 
     /**

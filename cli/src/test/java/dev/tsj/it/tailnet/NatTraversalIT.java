@@ -91,7 +91,7 @@ class NatTraversalIT extends LabSuite {
     private NatBox router(String x, String wanAddress, String lan) {
         Netns ns = lab.host("nat" + x);
         String wan = inet.attach(ns, x + "w", wanAddress + "/24");
-        return new NatBox(lab, ns, wan, lab.ifName(x + "l"));
+        return new NatBox(lab, ns, wan, lab.ifName(x + "l"), lan + ".2");
     }
 
     /** A host behind {@code nat}: {@code LAN.2}, default route via the router. */
@@ -195,6 +195,28 @@ class NatTraversalIT extends LabSuite {
 
     @Test
     @Order(5)
+    void hardNatFacingAnAddressRestrictedOneGoesDirect() throws Exception {
+        natB.apply(NatBox.Mode.ADF);
+        natA.forgetMappings();
+        natB.forgetMappings();
+        // Alpha's pings reach beta from a port alpha's NAT picked for beta alone; beta learns
+        // that port from them and pings back to it, through the mapping alpha's ping opened.
+        BgProcess pinger = alpha.ns.spawn("ping alpha-beta", lab.logs.resolve("ping-hard-adf.log"), Map.of(),
+                "ping", "-i", "0.2", "-c", "100", betaIp);
+        try {
+            double seconds = awaitPath(alpha, beta, "direct " + NAT_B + ":" + PORT, DIRECT_WITHIN);
+            String learned = Poll.value(Duration.ofSeconds(5), "beta to go direct to alpha", this::diagnostics,
+                    () -> java.util.Optional.of(path(beta, alpha)).filter(p -> p.startsWith("direct ")));
+            System.out.printf("[natlab] hard/ADF: direct %.1f s after the change; beta reaches alpha at %s%n", seconds, learned);
+            assertTrue(learned.startsWith("direct " + NAT_A + ":"), learned);
+            assertFalse(learned.equals("direct " + NAT_A + ":" + PORT), "a hard NAT does not keep the port: " + learned);
+        } finally {
+            pinger.close();
+        }
+    }
+
+    @Test
+    @Order(6)
     void hardHardIsRelayedAndCarriesTcp() throws Exception {
         natB.apply(NatBox.Mode.HARD);
         natA.forgetMappings();
@@ -218,7 +240,7 @@ class NatTraversalIT extends LabSuite {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theRelaySeesOnlyCiphertext() throws Exception {
         awaitPath(alpha, beta, RELAY, FALLBACK_WITHIN);
         String marker = "tsj-natlab-plaintext-marker-7d3f\n";
