@@ -1,6 +1,8 @@
 package dev.tsj.cli;
 
 import dev.tsj.daemon.NodeDaemon;
+import dev.tsj.daemon.dataplane.Dataplane;
+import dev.tsj.daemon.dataplane.ProxySettings;
 import dev.tsj.daemon.Signals;
 import dev.tsj.daemon.localapi.LocalApiServer;
 import dev.tsj.daemon.uapi.UapiServer;
@@ -15,10 +17,31 @@ import picocli.CommandLine.Parameters;
 @Command(name = "daemon", description = {
         "Run the tsj node daemon (tsjd) in the foreground.",
         "Until 'tsj up' it is configured by 'wg' over /var/run/wireguard/NAME.sock, like wireguard-go;",
-        "after 'tsj up' the coordination server's netmap configures it."})
+        "after 'tsj up' the coordination server's netmap configures it.",
+        "",
+        "With --tun=userspace-networking it needs no TUN device, no root and no capabilities: the node's",
+        "tailnet addresses live on a network stack inside the daemon. Connections from the tailnet to port P",
+        "of the node go to 127.0.0.1:P on this host; advertised routes are reached from this host's own",
+        "sockets (the subnet sees this host's address); local programs reach the tailnet through the",
+        "SOCKS5 and HTTP proxies, which send tailnet addresses, MagicDNS names and accepted subnet routes",
+        "through the tailnet and every other destination out of this host's network, as Tailscale does.",
+        "As a non-root user pass --socket and --state (the defaults are root's), and give 'tsj' the same --socket."})
 final class DaemonCommand implements Callable<Integer> {
-    @Option(names = "--tun", description = "TUN interface name (default ${DEFAULT-VALUE})", defaultValue = "tsj0")
+    @Option(names = "--tun", description = "TUN interface name, or userspace-networking for no TUN (default ${DEFAULT-VALUE})",
+            defaultValue = "tsj0")
     String tun;
+
+    @Option(names = "--socks5-server", paramLabel = "ADDR:PORT",
+            description = "userspace mode: serve a SOCKS5 proxy (CONNECT, UDP ASSOCIATE) on ADDR:PORT, e.g. localhost:1055")
+    String socks5;
+
+    @Option(names = "--outbound-http-proxy-listen", paramLabel = "ADDR:PORT",
+            description = "userspace mode: serve an HTTP proxy (CONNECT and plain requests) on ADDR:PORT; may equal --socks5-server")
+    String httpProxy;
+
+    @Option(names = "--proxy-auth-file", paramLabel = "FILE",
+            description = "the proxies require the USER:PASSWORD on this file's one line (SOCKS5 RFC 1929, HTTP Basic)")
+    Path proxyAuthFile;
 
     @Option(names = "--port", description = "UDP port to listen on, 0 for any (default ${DEFAULT-VALUE})", defaultValue = "41641")
     int port;
@@ -44,11 +67,26 @@ final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--cleanup", description = "remove what a crashed tsjd left behind (routes, rules, interface, sockets) and exit")
     boolean cleanup;
 
-    @Option(names = "--uapi-dir", hidden = true, defaultValue = "/var/run/wireguard")
+    /** Default /var/run/wireguard; in userspace mode there is no UAPI socket unless this is given. */
+    @Option(names = "--uapi-dir", hidden = true)
     Path uapiDir;
 
     @Parameters(arity = "0..1", paramLabel = "INTERFACE", description = "interface name, as wireguard-go takes it")
     String positionalName;
+
+    /** The proxy flags, which only userspace mode takes; one-line errors. */
+    private ProxySettings proxies(boolean userspace) throws java.io.IOException {
+        if (!userspace && (socks5 != null || httpProxy != null || proxyAuthFile != null)) {
+            throw new IllegalArgumentException("--socks5-server, --outbound-http-proxy-listen and --proxy-auth-file need"
+                    + " --tun=userspace-networking (with a TUN, programs reach the tailnet directly)");
+        }
+        if (proxyAuthFile != null && socks5 == null && httpProxy == null) {
+            throw new IllegalArgumentException("--proxy-auth-file needs --socks5-server or --outbound-http-proxy-listen");
+        }
+        return new ProxySettings(ProxySettings.parseListen("--socks5-server", socks5),
+                ProxySettings.parseListen("--outbound-http-proxy-listen", httpProxy),
+                proxyAuthFile == null ? null : ProxySettings.readCredentials(proxyAuthFile));
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -58,15 +96,23 @@ final class DaemonCommand implements Callable<Integer> {
             return 2;
         }
         if (cleanup) {
-            dev.tsj.daemon.Cleanup.run(name, uapiDir, socket);
+            dev.tsj.daemon.Cleanup.run(name, uapiDir == null ? UapiServer.DEFAULT_DIR : uapiDir, socket);
             return 0;
+        }
+        boolean userspace = Dataplane.USERSPACE.equals(name);
+        ProxySettings proxies;
+        try {
+            proxies = proxies(userspace);
+            UserPaths.checkWritable(socket, state);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("tsj daemon: " + e.getMessage());
+            return 2;
         }
         CountDownLatch stop = Signals.stopRequest();
         NodeDaemon d;
         try {
-            d = NodeDaemon.start(new NodeDaemon.Options(name, port, mtu, !noOffloads,
-                    uapiDir == null ? UapiServer.DEFAULT_DIR : uapiDir,
-                    socket == null ? LocalApiServer.DEFAULT_SOCKET : socket, state, operator));
+            d = NodeDaemon.start(new NodeDaemon.Options(name, port, mtu, !noOffloads, uapiDir,
+                    socket == null ? LocalApiServer.DEFAULT_SOCKET : socket, state, operator, proxies, null));
         } catch (java.io.IOException | IllegalArgumentException e) {
             System.err.println("tsj daemon: " + e.getMessage());
             return 1;

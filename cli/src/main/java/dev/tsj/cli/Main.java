@@ -29,6 +29,26 @@ public final class Main implements Runnable {
             }
             return 1;
         });
-        System.exit(cli.execute(args));
+        System.exit(cli.execute(socketAfterCommand(args)));
+    }
+
+    /**
+     * {@code tsj --socket PATH status} as {@code tailscale --socket PATH status} takes it: a
+     * leading {@code --socket} moves behind the command name, where each command declares it.
+     */
+    static String[] socketAfterCommand(String[] args) {
+        int take;
+        if (args.length >= 3 && args[0].equals("--socket")) {
+            take = 2;
+        } else if (args.length >= 2 && args[0].startsWith("--socket=")) {
+            take = 1;
+        } else {
+            return args;
+        }
+        String[] out = new String[args.length];
+        out[0] = args[take];
+        System.arraycopy(args, 0, out, 1, take);
+        System.arraycopy(args, take + 1, out, take + 1, args.length - take - 1);
+        return out;
     }
 }

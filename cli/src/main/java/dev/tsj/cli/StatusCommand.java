@@ -56,6 +56,9 @@ final class StatusCommand extends ClientCommand {
         if (!backend.equals("Running")) {
             System.out.println("# backend: " + backend);
         }
+        if (!st.path("TUN").asBoolean(true)) {
+            System.out.println("# " + st.path("Dataplane").asText("userspace networking"));
+        }
         for (JsonNode h : st.path("Health")) {
             System.out.println("# " + h.asText());
         }

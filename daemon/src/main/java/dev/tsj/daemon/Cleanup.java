@@ -21,6 +21,13 @@ public final class Cleanup {
     private Cleanup() {}
 
     public static void run(String interfaceName, Path uapiDir, Path localApiSocket) {
+        if (dev.tsj.daemon.dataplane.Dataplane.USERSPACE.equals(interfaceName)) {
+            // A userspace node changed nothing on the host: its sockets are all there is to
+            // remove, and table 52 and the nftables table may belong to a TUN tsjd beside it.
+            deleteIfDead(uapiDir.resolve(interfaceName + ".sock"));
+            deleteIfDead(localApiSocket);
+            return;
+        }
         LinkConfigurator link = IpCommandLinkConfigurator.host();
         for (boolean v6 : new boolean[] {false, true}) {
             // Duplicates can exist from very old kernels; remove until none is left.

@@ -1,5 +1,10 @@
 package dev.tsj.daemon;
 
+import dev.tsj.daemon.dataplane.Dataplane;
+import dev.tsj.daemon.dataplane.ProxySettings;
+import dev.tsj.daemon.dataplane.TailnetNames;
+import dev.tsj.daemon.dataplane.TunDataplane;
+import dev.tsj.daemon.dataplane.UserspaceDataplane;
 import dev.tsj.daemon.localapi.LocalApiRoutes;
 import dev.tsj.daemon.localapi.LocalApiServer;
 import dev.tsj.daemon.node.FileStateStore;
@@ -7,24 +12,21 @@ import dev.tsj.daemon.node.MemoryStateStore;
 import dev.tsj.daemon.node.StateStore;
 import dev.tsj.daemon.node.TailnetNode;
 import dev.tsj.daemon.node.kube.KubeSecretStateStore;
-import dev.tsj.daemon.router.LinuxRouter;
-import dev.tsj.daemon.router.Router;
 import dev.tsj.daemon.uapi.UapiProtocol;
 import dev.tsj.daemon.uapi.UapiServer;
 import dev.tsj.daemon.wg.Clock;
 import dev.tsj.daemon.wg.Device;
-import dev.tsj.tun.PacketDevice;
-import dev.tsj.tun.link.IpCommandLinkConfigurator;
-import dev.tsj.tun.link.LinkConfigurator;
-import dev.tsj.tun.linux.LinuxTun;
+import dev.tsj.tun.netstack.proxy.Resolver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
- * tsjd: one WireGuard device on a TUN, configurable two ways. Until {@code tsj up} it is a
+ * tsjd: one WireGuard device on a {@link Dataplane} (a TUN interface, or userspace
+ * networking), configurable two ways. Until {@code tsj up} it is a
  * drop-in for wireguard-go, configured by {@code wg} over UAPI; once up, the coordination
  * server's netmap owns its peers and the UAPI socket turns read-only ({@code wg show}
  * works, {@code wg set} is refused with EPERM and a log line), since any change made
@@ -33,17 +35,31 @@ import java.util.logging.Logger;
 public final class NodeDaemon implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NodeDaemon.class.getName());
 
-    /** Where and how to run. */
+    /**
+     * Where and how to run.
+     *
+     * @param interfaceName the TUN interface, or {@link Dataplane#USERSPACE} for userspace networking
+     * @param uapiDir       where the wg UAPI socket goes; null: the default in TUN mode, none in userspace mode
+     * @param proxies       the proxies of userspace mode ({@link ProxySettings#NONE} for none)
+     * @param endpoints     where peers can reach this node; null: the host's addresses (a demo on loopback says 127.0.0.1)
+     */
     public record Options(String interfaceName, int port, int mtu, boolean offloads, Path uapiDir,
-                          Path socket, String state, String operator) {}
+                          Path socket, String state, String operator, ProxySettings proxies,
+                          TailnetNode.EndpointSource endpoints) {
+        public boolean userspace() {
+            return Dataplane.USERSPACE.equals(interfaceName);
+        }
+    }
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final TailnetNode node;
     private final Device device;
+    private final Dataplane dataplane;
 
-    private NodeDaemon(TailnetNode node, Device device) {
+    private NodeDaemon(TailnetNode node, Device device, Dataplane dataplane) {
         this.node = node;
         this.device = device;
+        this.dataplane = dataplane;
     }
 
     public static StateStore stateStore(String spec) {
@@ -62,36 +78,47 @@ public final class NodeDaemon implements AutoCloseable {
     public static NodeDaemon start(Options o) throws IOException {
         StateStore store = stateStore(o.state());
         store.load(); // a damaged state file stops us before we touch the host
-        PacketDevice tun = LinuxTun.open(o.interfaceName(), o.mtu(), o.offloads());
+        AtomicReference<TailnetNode> nodeRef = new AtomicReference<>();
+        Dataplane plane = o.userspace()
+                ? UserspaceDataplane.start(o.mtu(), o.proxies(),
+                        new TailnetNames(() -> nodeRef.get() == null ? null : nodeRef.get().netMap(), Resolver.system()))
+                : TunDataplane.open(o.interfaceName(), o.mtu(), o.offloads());
         List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(plane);
+        Device device = null;
         try {
-            LinkConfigurator link = IpCommandLinkConfigurator.host();
-            link.setUp(tun.name(), true);
-            Device device = new Device(tun, Clock.SYSTEM);
+            device = new Device(plane.device(), Clock.SYSTEM);
             opened.add(device);
             device.listen(o.port());
-            Router router = new LinuxRouter(link, tun.name());
-            TailnetNode node = new TailnetNode(device, router, store, tun.name());
+            TailnetNode node = o.endpoints() == null
+                    ? new TailnetNode(device, plane.router(), store, plane.name())
+                    : new TailnetNode(device, plane.router(), store, plane.name(), o.endpoints());
+            nodeRef.set(node);
+            node.describeDataplane(plane.tun(), plane.describe());
             opened.add(0, node);
-            UapiProtocol.ChangeGuard guard = lines -> switch (node.status().toJson().get("BackendState").asText()) {
-                case "Running", "Starting" -> "the node is up in a tailnet and its peers come from the netmap: use tsj up/down, not wg set";
-                default -> null;
-            };
-            opened.add(0, UapiServer.start(o.uapiDir(), tun.name(), device, guard));
+            Path uapiDir = o.uapiDir() != null ? o.uapiDir() : o.userspace() ? null : UapiServer.DEFAULT_DIR;
+            if (uapiDir != null) {
+                Device d = device;
+                UapiProtocol.ChangeGuard guard = lines -> switch (node.status().toJson().get("BackendState").asText()) {
+                    case "Running", "Starting" -> "the node is up in a tailnet and its peers come from the netmap: use tsj up/down, not wg set";
+                    default -> null;
+                };
+                opened.add(0, UapiServer.start(uapiDir, plane.name(), d, guard));
+            }
             device.start(false);
             node.start();
             opened.add(0, LocalApiServer.start(o.socket(), o.operator(), LocalApiRoutes.of(node)));
-            NodeDaemon d = new NodeDaemon(node, device);
-            d.resources.addAll(opened);
-            LOG.info("tsjd running: interface " + tun.name() + ", UDP port " + device.listenPort() + ", state " + store.describe());
+            NodeDaemon daemon = new NodeDaemon(node, device, plane);
+            daemon.resources.addAll(opened);
+            LOG.info("tsjd running: " + plane.describe() + ", UDP port " + device.listenPort() + ", state " + store.describe());
             SdNotify.notify("READY=1\nSTATUS=running");
-            return d;
+            return daemon;
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : opened) {
                 closeQuietly(c);
             }
-            if (opened.isEmpty()) {
-                tun.close();
+            if (device == null) {
+                closeQuietly(plane.device()); // never handed to a WireGuard device, which would close it
             }
             throw e;
         }
@@ -103,6 +130,10 @@ public final class NodeDaemon implements AutoCloseable {
 
     public Device device() {
         return device;
+    }
+
+    public Dataplane dataplane() {
+        return dataplane;
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -37,15 +37,4 @@ final class Requirements {
         }
         return null;
     }
-
-    /** Whether this tree's daemon has userspace networking (it lands from another branch). */
-    static boolean userspaceNetworking() {
-        return Sh.run(60, TsjJar.command("daemon", "--help")).out().contains("--socks5-server");
-    }
-
-    /** For the tests that exercise userspace mode: they run once the daemon has it. */
-    static void requireUserspace() {
-        assumeTrue(userspaceNetworking(), "waits for userspace networking: this tree's `tsj daemon` has no"
-                + " --tun=userspace-networking/--socks5-server yet");
-    }
 }

@@ -51,7 +51,6 @@ class SidecarPodTest {
 
     @Test
     void userspaceSidecarServesTheAppAndReachesTheTailnetThroughSocks5() throws Exception {
-        Requirements.requireUserspace();
         sidecar(Mode.USERSPACE, "k8side-us", "k8pus", "198.18.70.31");
     }
 

@@ -55,7 +55,6 @@ class SubnetRouterPodTest {
 
     @Test
     void userspaceRouterCarriesTheClientToTheAdvertisedRange() throws Exception {
-        Requirements.requireUserspace();
         router(Mode.USERSPACE, "router-us", "k8prus", "198.18.70.35");
     }
 

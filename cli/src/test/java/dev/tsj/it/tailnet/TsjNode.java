@@ -33,6 +33,11 @@ final class TsjNode implements AutoCloseable {
     final Path state;
     private final Path log;
     private BgProcess daemon;
+    /** What {@code --tun} says: the interface name, or userspace-networking. */
+    private String tunArg;
+    /** Put before the daemon's command line, e.g. setpriv to run it as another user. */
+    private List<String> runAs = List.of();
+    private List<String> daemonFlags = List.of();
 
     /** A node called {@code name} in the tailnet, its files under the lab's work directory. */
     TsjNode(Lab lab, Netns ns, String name) {
@@ -40,19 +45,44 @@ final class TsjNode implements AutoCloseable {
     }
 
     TsjNode(Lab lab, Netns ns, String name, Path state) {
+        this(lab, ns, name, state, lab.work.resolve(name + ".sock"));
+    }
+
+    /** A node whose state file and LocalAPI socket go in {@code dir} (one its user can write). */
+    static TsjNode withFilesIn(Lab lab, Netns ns, String name, Path dir) {
+        return new TsjNode(lab, ns, name, dir.resolve(name + ".state"), dir.resolve(name + ".sock"));
+    }
+
+    private TsjNode(Lab lab, Netns ns, String name, Path state, Path socket) {
         this.name = name;
         this.ns = ns;
         this.tun = lab.ifName(name, "w");
-        this.socket = lab.work.resolve(name + ".sock");
+        this.tunArg = tun;
+        this.socket = socket;
         this.state = state;
         this.log = lab.logs.resolve(name + ".log");
         lab.own(this);
     }
 
+    /**
+     * Makes the next {@link #start} run tsjd with {@code --tun=userspace-networking} and
+     * {@code flags}, its command line prefixed by {@code runAs} (empty: as the test's user).
+     */
+    TsjNode userspace(List<String> runAs, String... flags) {
+        this.tunArg = "userspace-networking";
+        this.runAs = List.copyOf(runAs);
+        this.daemonFlags = List.of(flags);
+        return this;
+    }
+
     /** Starts tsjd and waits until its LocalAPI answers. */
     TsjNode start() {
-        daemon = ns.spawn(name, log, Map.of(), TsjCommand.of("daemon", "--tun", tun, "--state", state.toString(),
-                "--socket", socket.toString(), "--port", Integer.toString(WG_PORT)).toArray(String[]::new));
+        List<String> args = new ArrayList<>(List.of("daemon", "--tun", tunArg, "--state", state.toString(),
+                "--socket", socket.toString(), "--port", Integer.toString(WG_PORT)));
+        args.addAll(daemonFlags);
+        List<String> cmd = new ArrayList<>(runAs);
+        cmd.addAll(TsjCommand.of(args.toArray(String[]::new)));
+        daemon = ns.spawn(name, log, Map.of(), cmd.toArray(String[]::new));
         Poll.until(START_TIMEOUT, "tsjd " + name + " to answer on " + socket, this::diagnostics, () -> {
             if (!daemon.alive()) {
                 throw new AssertionError("tsjd " + name + " exited during start-up");

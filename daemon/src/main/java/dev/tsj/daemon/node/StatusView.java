@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The node as {@code tsj status} shows it, in the shape of {@code tailscale status --json}:
- * {@code BackendState}, {@code Self}, and {@code Peer} keyed by node key, each with
+ * {@code BackendState}, {@code TUN} (false in userspace mode; {@code Dataplane} says more), {@code Self}, and {@code Peer} keyed by node key, each with
  * {@code PublicKey}, {@code HostName}, {@code DNSName}, {@code TailscaleIPs},
  * {@code AllowedIPs}, {@code PrimaryRoutes}, {@code CurAddr}, {@code Relay},
  * {@code RxBytes}, {@code TxBytes}, {@code LastHandshake}, {@code Online},
@@ -38,10 +38,14 @@ public final class StatusView {
     private final Device device;
     private final List<String> problems;
     private final java.util.function.Function<dev.tsj.crypto.PublicKey, String> relayName;
+    private final boolean tun;
+    private final String dataplane;
 
     StatusView(TailnetNode.BackendState backend, String detail, NetMap map, Device device, List<String> problems,
-               java.util.function.Function<dev.tsj.crypto.PublicKey, String> relayName) {
+               java.util.function.Function<dev.tsj.crypto.PublicKey, String> relayName, boolean tun, String dataplane) {
         this.relayName = relayName;
+        this.tun = tun;
+        this.dataplane = dataplane;
         this.backend = backend;
         this.detail = detail;
         this.map = map;
@@ -54,6 +58,8 @@ public final class StatusView {
         ObjectNode root = f.objectNode();
         root.put("Version", "0.1.0");
         root.put("BackendState", backend.name());
+        root.put("TUN", tun);
+        root.put("Dataplane", dataplane);
         root.put("FilterDroppedPackets", device.counters().droppedByFilter());
         ArrayNode health = root.putArray("Health");
         if (!detail.isEmpty() && backend != TailnetNode.BackendState.Running) {

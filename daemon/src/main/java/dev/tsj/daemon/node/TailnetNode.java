@@ -55,6 +55,9 @@ public final class TailnetNode implements AutoCloseable {
     private final java.util.Map<dev.tsj.crypto.PublicKey, dev.tsj.crypto.PublicKey> discoKeys = new java.util.HashMap<>();
     private StatefulFilter filter;
     private volatile BackendState backend = BackendState.NoState;
+    /** Status's {@code TUN} and what the node's dataplane is, in a few words. */
+    private volatile boolean tun = true;
+    private volatile String dataplane = "";
     private volatile String backendDetail = "";
     private CompletableFuture<NetMap> firstMap = new CompletableFuture<>();
 
@@ -111,6 +114,12 @@ public final class TailnetNode implements AutoCloseable {
 
     public Device device() {
         return device;
+    }
+
+    /** What status says about where packets go: the kernel's TUN, or userspace networking and its proxies. */
+    public void describeDataplane(boolean tun, String summary) {
+        this.tun = tun;
+        this.dataplane = summary;
     }
 
     /** {@code tsj up}: registers if needed, brings the node up and waits for the first netmap. */
@@ -484,7 +493,7 @@ public final class TailnetNode implements AutoCloseable {
     public StatusView status() {
         var mp = paths;
         return new StatusView(backend, backendDetail, netMap, device, router.problems(),
-                key -> mp == null ? "" : mp.relayName(key));
+                key -> mp == null ? "" : mp.relayName(key), tun, dataplane);
     }
 
     /** tsj netcheck: STUN from the WireGuard socket and relay latencies. */

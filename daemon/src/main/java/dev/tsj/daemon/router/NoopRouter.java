@@ -2,7 +2,7 @@ package dev.tsj.daemon.router;
 
 import java.util.List;
 
-/** Userspace networking: the host's routing is not ours to touch. */
+/** Changes nothing anywhere: for tests of the node that need no host side. */
 public final class NoopRouter implements Router {
     @Override
     public void apply(Config config) {}

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The host side of a node: the tailnet addresses on the interface and the routes that
  * send traffic into it. TUN mode changes the kernel ({@link LinuxRouter}); userspace mode
- * has nothing to change ({@link NoopRouter}).
+ * the network stack in the daemon ({@link UserspaceRouter}).
  */
 public interface Router extends AutoCloseable {
 
