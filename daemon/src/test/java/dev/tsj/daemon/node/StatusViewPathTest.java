@@ -62,7 +62,7 @@ class StatusViewPathTest {
     private JsonNode peerStatus() {
         NetMap map = new NetMap(node(1, "alpha", PrivateKey.generate().publicKey(), "100.64.0.1"),
                 List.of(node(2, "beta", peerKey, "100.64.0.2")), List.of(), null, 1, List.of());
-        StatusView v = new StatusView(TailnetNode.BackendState.Running, "", map, device, List.of(), k -> "fra");
+        StatusView v = new StatusView(TailnetNode.BackendState.Running, "", map, device, List.of(), k -> "fra", true, "");
         return v.toJson().path("Peer").elements().next();
     }
 
