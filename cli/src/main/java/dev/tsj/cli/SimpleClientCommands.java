@@ -69,6 +69,8 @@ final class SimpleClientCommands {
 
     @Command(name = "ping", description = "Ping a peer through the tunnel; reports the path and the round trip")
     static final class Ping extends ClientCommand {
+        static final long PING_INTERVAL_MILLIS = 1000;
+
         @Parameters(paramLabel = "PEER", description = "host name or tailnet IP")
         String target;
 
@@ -85,6 +87,11 @@ final class SimpleClientCommands {
             int attempts = count > 0 ? count : 10;
             int pongs = 0;
             for (int i = 0; i < attempts; i++) {
+                if (i > 0) {
+                    // A second apart, as tailscale ping: discovery needs a round trip or two to
+                    // prove a direct path, which back-to-back pings would all finish before.
+                    Thread.sleep(PING_INTERVAL_MILLIS);
+                }
                 try {
                     JsonNode p = api.post("/localapi/v0/ping", req);
                     pongs++;

@@ -117,6 +117,21 @@ final class ControlServer implements AutoCloseable {
         return adminJson(args.toArray(String[]::new)).path("key").asText();
     }
 
+    /** {@code tsj relay stats --json} for the embedded relay, which must answer. */
+    JsonNode relayStats() {
+        CmdResult r = ns.exec(Duration.ofSeconds(60), TsjCommand.of("relay", "stats", "--state-dir", stateDir.toString(), "--json")
+                .toArray(String[]::new));
+        if (!r.ok()) {
+            throw new AssertionError(r.describe() + "\n" + diagnostics());
+        }
+        return parseJson(r);
+    }
+
+    /** The server's process id (its JVM: {@code ip netns exec} execs it), e.g. to read its CPU time. */
+    long pid() {
+        return process.pid();
+    }
+
     /** The server's log tail, for failure messages. */
     String diagnostics() {
         return process == null ? "(control server not started)\n" : process.tail();

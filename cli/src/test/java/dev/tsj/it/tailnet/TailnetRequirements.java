@@ -19,10 +19,13 @@ final class TailnetRequirements {
 
     private TailnetRequirements() {}
 
-    static void check() {
+    /** The tools every tailnet suite needs, and {@code extraTools} this suite needs besides. */
+    static void check(String... extraTools) {
         Requirements.check();
         List<String> missing = new ArrayList<>();
-        for (String tool : TOOLS) {
+        List<String> all = new ArrayList<>(TOOLS);
+        all.addAll(List.of(extraTools));
+        for (String tool : all) {
             if (!onPath(tool)) {
                 missing.add(tool);
             }

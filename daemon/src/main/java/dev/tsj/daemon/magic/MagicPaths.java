@@ -121,6 +121,10 @@ public final class MagicPaths implements PathProvider, RelayManager.Receiver, Au
         return relays.latenciesMillis();
     }
 
+    public java.util.Map<String, dev.tsj.control.relay.client.RelayClientStatus> relayConnections() {
+        return relays.connections();
+    }
+
     public String homeRelayName() {
         return relays.name(relays.homeRelay());
     }

@@ -155,6 +155,15 @@ public final class RelayManager implements RelayLink, AutoCloseable {
         return out;
     }
 
+    /** Each relay connection's counters (packets, bytes, drops), by relay name, for netcheck. */
+    public Map<String, dev.tsj.control.relay.client.RelayClientStatus> connections() {
+        Map<String, dev.tsj.control.relay.client.RelayClientStatus> out = new java.util.TreeMap<>();
+        for (Region r : regions.values()) {
+            out.put(r.node().name(), r.client().status());
+        }
+        return out;
+    }
+
     public List<RelayNode> relays() {
         return regions.values().stream().map(Region::node).toList();
     }

@@ -82,11 +82,12 @@ public final class StatusView {
         for (Node n : map.peers()) {
             Peer p = device.peer(n.nodeKey());
             ObjectNode o = node(f, n, p);
+            // CurAddr only for a path a disco pong proved: packets sent to an endpoint the
+            // netmap merely lists (no relay up) may well be lost, so that is no "direct".
             if (p != null && device.relayed(p)) {
                 o.put("Relay", relayName.apply(n.nodeKey()));
-                o.put("CurAddr", "");
-            } else if (p != null && device.currentAddress(p) != null) {
-                o.put("CurAddr", UapiProtocol.endpointText(device.currentAddress(p)));
+            } else if (p != null && device.directAddress(p) != null) {
+                o.put("CurAddr", UapiProtocol.endpointText(device.directAddress(p)));
             }
             peers.set(nodeKeyText(n), o);
         }
@@ -117,7 +118,7 @@ public final class StatusView {
         n.allowedIps().forEach(a -> allowed.add(Prefix.parse(a.toString()).toString()));
         ArrayNode primary = o.putArray("PrimaryRoutes");
         n.primaryRoutes().forEach(a -> primary.add(Prefix.parse(a.toString()).toString()));
-        o.put("CurAddr", p != null && p.endpoint() != null ? UapiProtocol.endpointText(p.endpoint()) : "");
+        o.put("CurAddr", "");
         o.put("Relay", "");
         o.put("RxBytes", p == null ? 0 : p.rxBytes());
         o.put("TxBytes", p == null ? 0 : p.txBytes());

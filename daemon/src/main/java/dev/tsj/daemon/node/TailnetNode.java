@@ -466,8 +466,9 @@ public final class TailnetNode implements AutoCloseable {
             boolean relayedBefore = p != null && device.relayed(p);
             long rtt = pinger.ping(src.address(), dst.address(), timeoutMillis);
             boolean relayed = p != null && (relayedBefore || device.relayed(p));
+            java.net.InetSocketAddress direct = p == null || relayed ? null : device.directAddress(p);
             String path = pathText(p, relayed);
-            return new StatusView.Pong(peer.name(), dev.tsj.daemon.wg.Ipv6Text.of(dst.address()), path, !relayed, rtt / 1e6);
+            return new StatusView.Pong(peer.name(), dev.tsj.daemon.wg.Ipv6Text.of(dst.address()), path, direct != null, rtt / 1e6);
         } catch (TimeoutException e) {
             throw new NodeException(504, "no reply from " + peer.name() + " (" + dst.address().getHostAddress() + ")");
         } catch (InterruptedException e) {
@@ -485,7 +486,7 @@ public final class TailnetNode implements AutoCloseable {
             var mp = paths;
             return "relay \"" + (mp == null ? "" : mp.relayName(p.publicKey())) + "\"";
         }
-        java.net.InetSocketAddress a = device.currentAddress(p);
+        java.net.InetSocketAddress a = device.directAddress(p);
         return a == null ? "" : dev.tsj.daemon.uapi.UapiProtocol.endpointText(a);
     }
 
@@ -513,6 +514,14 @@ public final class TailnetNode implements AutoCloseable {
             mp.relayLatencies().forEach(lat::put);
             var stun = o.putObject("StunLatencyMillis");
             r.stunLatencyMillis().forEach(stun::put);
+            // Per relay connection: what went through it and what it had to drop (not
+            // connected, or its send queue full), to tell a slow relay path from a lossy one.
+            var conns = o.putObject("RelayConnections");
+            mp.relayConnections().forEach((name, c) -> conns.putObject(name)
+                    .put("Connected", c.state() == dev.tsj.control.relay.client.RelayClient.State.CONNECTED)
+                    .put("TxPackets", c.packetsSent()).put("TxBytes", c.bytesSent())
+                    .put("RxPackets", c.packetsReceived()).put("RxBytes", c.bytesReceived())
+                    .put("SendDrops", c.sendDrops()).put("Connects", c.connects()));
             return o;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

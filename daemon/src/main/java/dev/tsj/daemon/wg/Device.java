@@ -326,10 +326,14 @@ public final class Device implements AutoCloseable {
         return route(p) == VIA_RELAY;
     }
 
-    /** The UDP address in use for {@code p}, or null when relayed or unknown (for status). */
-    public InetSocketAddress currentAddress(Peer p) {
-        InetSocketAddress r = route(p);
-        return r == VIA_RELAY ? null : r;
+    /**
+     * The UDP address status may call {@code p}'s direct path: the one a disco pong proved
+     * (tailnet mode), else null, even while packets go to the peer's unproven endpoint for
+     * want of a relay; in plain wg mode, the endpoint, as {@code wg show} reports it.
+     */
+    public InetSocketAddress directAddress(Peer p) {
+        PathProvider pp = paths;
+        return pp == null ? p.endpoint() : pp.direct(p);
     }
 
     /** Sends one whole message to {@code p} by its current route; false if it went nowhere. */

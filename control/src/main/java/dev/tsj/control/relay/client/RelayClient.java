@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A node's connection to one relay, kept up until {@link #close()}: it connects, proves
@@ -35,8 +36,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Threads: one reader per client (it also dials and waits between attempts) calls the
  * {@link Listener} callbacks; one writer per connection sends what {@link #send} queued.
- * {@code send} never blocks: it queues one copy of the packet and returns, or returns
- * false (and counts a drop) when not connected or the queue is full.
+ * {@code send} queues one copy of the packet and returns; when the queue is full it waits
+ * for room at most {@link RelayClientOptions#sendWait()} (backpressure on the sender), then
+ * returns false and counts a drop, as it does at once when not connected.
  */
 public final class RelayClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RelayClient.class.getName());
@@ -69,6 +71,9 @@ public final class RelayClient implements AutoCloseable {
     }
 
     private record PendingPing(long sentNanos, CompletableFuture<Duration> result) {}
+
+    /** How long a sender waiting for queue space sleeps between looks. */
+    private static final long SEND_WAIT_STEP_NANOS = 20_000;
 
     private final URI url;
     private final PrivateKey nodeKey;
@@ -128,7 +133,8 @@ public final class RelayClient implements AutoCloseable {
 
     /**
      * Queues {@code buf[off..off+len]} (a WireGuard packet) for {@code dst} through the
-     * relay. Returns false, counting a drop, when not connected or the queue is full.
+     * relay. Returns false, counting a drop, when not connected or the queue stayed full
+     * for the send wait.
      */
     public boolean send(PublicKey dst, byte[] buf, int off, int len) {
         boolean queued = enqueue(dst, buf, off, len);
@@ -185,9 +191,25 @@ public final class RelayClient implements AutoCloseable {
     }
 
     private boolean publishSend(byte[] f) {
-        if (queue.publishQuietly(f)) {
+        if (queue.offer(f)) {
             return true;
         }
+        long wait = options.sendWait().toNanos();
+        if (wait > 0) {
+            // Backpressure instead of loss: the queue drains as fast as TCP to the relay takes
+            // it, so waiting here (the sender's thread) slows the source of the packets, the
+            // TUN, where the kernel tells the local TCP sender at once, rather than dropping a
+            // packet its TCP would only notice a round trip or more later.
+            long deadline = System.nanoTime() + wait;
+            queue.wakeIfWaiting();
+            while (connected && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(SEND_WAIT_STEP_NANOS);
+                if (queue.offer(f)) {
+                    return true;
+                }
+            }
+        }
+        queue.release(f);
         sendDrops.increment();
         return false;
     }

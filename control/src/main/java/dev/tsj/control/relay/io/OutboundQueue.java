@@ -70,6 +70,14 @@ public final class OutboundQueue {
         return true;
     }
 
+    /**
+     * As {@link #publishQuietly} but a refused frame stays the caller's (not released), so
+     * it may try again once the writer made room.
+     */
+    public boolean offer(byte[] frame) {
+        return ring.offer(frame);
+    }
+
     /** Wakes the writer if it sleeps; cheap when it does not. */
     public void wakeIfWaiting() {
         // Pairs with the fence in awaitWork: either the writer sees the frames before it
