@@ -427,6 +427,41 @@ class NatTraversalIT extends LabSuite {
 
     @Test
     @Order(12)
+    void junkAtTheRelayAndStunIsCountedAndHarmless() throws Exception {
+        // Still hard/hard: alpha and beta talk through the relay, which must go on relaying.
+        JsonNode before = server.relayStats();
+        java.util.Random r = new java.util.Random(12);
+        // A relay upgrade, then a client-info frame (type 2, 100 bytes) that proves no key.
+        byte[] upgrade = ("GET /relay HTTP/1.1\r\nHost: " + SERVER + "\r\nUpgrade: tsj-relay\r\nConnection: Upgrade\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Path relayJunk = lab.work.resolve("junk-relay.bin");
+        Files.write(relayJunk, concat(concat(upgrade, new byte[] {2, 0, 0, 0, 100}), randomBytes(r, 100)));
+        Path stunJunk = lab.work.resolve("junk-stun.bin");
+        Files.write(stunJunk, randomBytes(r, 60));
+        int connections = 5;
+        int datagrams = 20;
+        // The sleep keeps each connection open a second after the junk: closed at once, the relay's
+        // reply would meet a reset before it read the frame, and there would be nothing to count.
+        String sprayed = alpha.ns.exec(Duration.ofSeconds(60), "sh", "-c", "for i in $(seq " + connections + "); do (cat " + relayJunk
+                + "; sleep 1) | socat -u STDIN TCP:" + SERVER + ":" + ControlServer.PORT + " & done; wait; for i in $(seq " + datagrams + "); do socat -u OPEN:"
+                + stunJunk + " UDP-SENDTO:" + SERVER + ":3478; done").check().output();
+        Poll.until(Duration.ofSeconds(5), "the relay to count the junk",
+                () -> sprayed + "before: " + before + "\nnow: " + server.relayStats() + "\n" + diagnostics(), () -> {
+            JsonNode now = server.relayStats();
+            return now.path("badClientInfo").asLong() >= before.path("badClientInfo").asLong() + connections
+                    && now.path("stunMalformed").asLong() >= before.path("stunMalformed").asLong() + datagrams;
+        });
+        JsonNode after = server.relayStats();
+        System.out.printf("[natlab] junk at the relay: bad key proofs %d -> %d, STUN malformed %d -> %d%n",
+                before.path("badClientInfo").asLong(), after.path("badClientInfo").asLong(),
+                before.path("stunMalformed").asLong(), after.path("stunMalformed").asLong());
+        assertTrue(server.running(), "the control server survived the junk");
+        Pings.assertReplies(alpha.ns, betaIp, this::diagnostics);
+        assertEquals(RELAY, path(alpha, beta), "alpha still reaches beta through the relay");
+    }
+
+    @Test
+    @Order(13)
     void twoNodesBehindOneNatGoDirectOverTheirLan() throws Exception {
         gamma.start();
         gamma.upOk(server, authKey);
