@@ -33,7 +33,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * TCP transfers, the relay's counters, and a capture on the relay's host.
  *
  * <pre>
- *  alpha 198.51.100.2 -- [natA] 198.18.0.1 --+
+ *  alpha 198.51.100.2 --+
+ *  gamma 198.51.100.3 --+ [natA] 198.18.0.1 --+
  *                                             +-- underlay 198.18.0.0/24: control, relay, STUN at 198.18.0.10
  *  beta  203.0.113.2  -- [natB] 198.18.0.2 --+
  * </pre>
@@ -46,6 +47,10 @@ class NatTraversalIT extends LabSuite {
     private static final String NAT_B = "198.18.0.2";
     private static final String RELAY = "relay \"default\"";
     private static final int PORT = TsjNode.WG_PORT;
+    private static final String UDP_TIMEOUT = "net.netfilter.nf_conntrack_udp_timeout";
+    private static final String UDP_TIMEOUT_STREAM = "net.netfilter.nf_conntrack_udp_timeout_stream";
+    private static final String ALPHA_LAN = "198.51.100.2";
+    private static final String GAMMA_LAN = "198.51.100.3";
     /** The issue: easy/easy is direct within 10 s. */
     private static final Duration DIRECT_WITHIN = Duration.ofSeconds(10);
     /** The issue: a dead direct path falls back within 5 s; one more for this VM's load. */
@@ -57,13 +62,16 @@ class NatTraversalIT extends LabSuite {
     private NatBox natB;
     private TsjNode alpha;
     private TsjNode beta;
+    /** A second host on alpha's LAN, started only by the case that needs it (it would compete for natA's port 41641). */
+    private TsjNode gamma;
     private String betaIp;
+    private String authKey;
     /** When {@code tsj up} started on both nodes. */
     private long upAt;
 
     @BeforeAll
     void buildTopology() throws Exception {
-        TailnetRequirements.check("conntrack", "tcpdump");
+        TailnetRequirements.check("conntrack", "tcpdump", "socat");
         lab = Lab.create("nl", NatTraversalIT.class);
         inet = Segment.create(lab, "inet");
         Netns ctl = lab.host("ctl");
@@ -71,12 +79,14 @@ class NatTraversalIT extends LabSuite {
         server = new ControlServer(lab, ctl, SERVER).start();
         natA = router("a", NAT_A, "198.51.100");
         natB = router("b", NAT_B, "203.0.113");
-        alpha = new TsjNode(lab, host(natA, "alpha", "198.51.100"), "alpha");
-        beta = new TsjNode(lab, host(natB, "beta", "203.0.113"), "beta");
+        alpha = new TsjNode(lab, host(natA, "alpha", ALPHA_LAN), "alpha");
+        beta = new TsjNode(lab, host(natB, "beta", "203.0.113.2"), "beta");
+        gamma = new TsjNode(lab, host(natA, "gamma", GAMMA_LAN), "gamma");
         natA.apply(NatBox.Mode.EASY);
         natB.apply(NatBox.Mode.EASY);
         server.createUser(USER);
         String key = server.createKey(USER, "--reusable");
+        authKey = key;
         List<TsjNode> both = List.of(alpha, beta);
         CompletableFuture.allOf(both.stream().map(n -> CompletableFuture.runAsync(n::start)).toArray(CompletableFuture[]::new)).join();
         upAt = System.nanoTime();
@@ -87,21 +97,31 @@ class NatTraversalIT extends LabSuite {
         betaIp = beta.ipv4();
     }
 
-    /** A router namespace: WAN {@code ttnlXw} on the underlay, LAN {@code ttnlXl} at {@code LAN.1}. */
+    /**
+     * A router namespace: WAN {@code ttnlXw} on the underlay, LAN {@code ttnlXl} at {@code LAN.1}:
+     * a bridge, so that several hosts can share the router as they share a home one.
+     */
     private NatBox router(String x, String wanAddress, String lan) {
         Netns ns = lab.host("nat" + x);
         String wan = inet.attach(ns, x + "w", wanAddress + "/24");
-        return new NatBox(lab, ns, wan, lab.ifName(x + "l"), lan + ".2");
+        String bridge = lab.ifName(x + "l");
+        // Frames crossing the bridge stay out of the router's IP filter and NAT (br_netfilter would
+        // put them through both a second time, as no home router's switch does).
+        ns.run("ip", "link", "add", bridge, "type", "bridge", "nf_call_iptables", "0", "nf_call_ip6tables", "0", "nf_call_arptables", "0");
+        ns.run("ip", "link", "set", bridge, "up");
+        ns.addAddress(bridge, lan + ".1/24");
+        return new NatBox(lab, ns, wan, bridge, lan + ".2");
     }
 
-    /** A host behind {@code nat}: {@code LAN.2}, default route via the router. */
-    private Netns host(NatBox nat, String name, String lan) {
+    /** A host on {@code nat}'s LAN at {@code address} (/24), default route via the router. */
+    private Netns host(NatBox nat, String name, String address) {
         Netns ns = lab.host(name);
         String inHost = lab.ifName(name.substring(0, 1) + "h");
-        nat.ns.vethTo(nat.lan, ns, inHost);
-        nat.ns.addAddress(nat.lan, lan + ".1/24");
-        ns.addAddress(inHost, lan + ".2/24");
-        ns.run("ip", "route", "add", "default", "via", lan + ".1");
+        String inNat = lab.ifName(name.substring(0, 1) + "p");
+        nat.ns.vethTo(inNat, ns, inHost);
+        nat.ns.run("ip", "link", "set", inNat, "master", nat.lan);
+        ns.addAddress(inHost, address + "/24");
+        ns.run("ip", "route", "add", "default", "via", address.substring(0, address.lastIndexOf('.')) + ".1");
         return ns;
     }
 
@@ -172,6 +192,62 @@ class NatTraversalIT extends LabSuite {
 
     @Test
     @Order(4)
+    void shortNatMappingLifetimesAnIdlePairReconnectsByItself() throws Exception {
+        // Both routers easy, as test 3 left them; the later cases get the default lifetimes back.
+        String[] defaults = {natA.ns.run("sysctl", "-n", UDP_TIMEOUT).strip(), natA.ns.run("sysctl", "-n", UDP_TIMEOUT_STREAM).strip()};
+        try {
+            for (NatBox nat : List.of(natA, natB)) {
+                nat.ns.run("sysctl", "-qw", UDP_TIMEOUT + "=5", UDP_TIMEOUT_STREAM + "=5");
+            }
+            // The timeouts are per namespace: the routers' changed, the hosts' did not.
+            assertEquals("5", natA.ns.run("sysctl", "-n", UDP_TIMEOUT).strip());
+            assertEquals(defaults[0], alpha.ns.run("sysctl", "-n", UDP_TIMEOUT).strip(), "a host's conntrack timeout");
+            idleThenBusy();
+        } finally {
+            for (NatBox nat : List.of(natA, natB)) {
+                nat.ns.run("sysctl", "-qw", UDP_TIMEOUT + "=" + defaults[0], UDP_TIMEOUT_STREAM + "=" + defaults[1]);
+            }
+        }
+    }
+
+    /** A direct pair goes idle until its routers forget its mappings, then sends again. */
+    private void idleThenBusy() throws Exception {
+        BgProcess pinger = alpha.ns.spawn("ping alpha-beta", lab.logs.resolve("ping-short-mappings-1.log"), Map.of(),
+                "ping", "-i", "0.2", "-c", "100", betaIp);
+        try {
+            awaitPath(alpha, beta, "direct " + NAT_B + ":" + PORT, DIRECT_WITHIN);
+        } finally {
+            pinger.close();
+        }
+        // Idle until both routers have forgotten the direct path's mappings (5 s after its last packet).
+        long idleFrom = System.nanoTime();
+        Poll.until(Duration.ofSeconds(30), "the routers to forget the idle pair's UDP mappings", this::diagnostics,
+                () -> !mapped(natA, NAT_B) && !mapped(natB, NAT_A));
+        double idle = (System.nanoTime() - idleFrom) / 1e9;
+        // The issue's scenario: idle longer than two lifetimes.
+        Thread.sleep(Math.max(0, 11_000 - (System.nanoTime() - idleFrom) / 1_000_000));
+        long busy = System.nanoTime();
+        pinger = alpha.ns.spawn("ping alpha-beta", lab.logs.resolve("ping-short-mappings-2.log"), Map.of(),
+                "ping", "-i", "0.2", "-c", "300", betaIp);
+        try {
+            double firstReply = Pings.secondsToFirstReply(alpha.ns, betaIp, Duration.ofSeconds(10), this::diagnostics);
+            String pathAtFirstReply = path(alpha, beta);
+            awaitPath(alpha, beta, "direct " + NAT_B + ":" + PORT, Duration.ofSeconds(60));
+            // Not a stale status: both routers map the pair's UDP again, so the direct path was punched anew.
+            Poll.until(Duration.ofSeconds(5), "both routers to map the pair's UDP again", this::diagnostics,
+                    () -> mapped(natA, NAT_B) && mapped(natB, NAT_A));
+            System.out.printf("[natlab] 5 s mappings: forgotten %.1f s into the idle; after %.1f s idle, first reply in %.1f s (%s),"
+                            + " direct again with fresh mappings %.1f s after traffic resumed%n",
+                    idle, (busy - idleFrom) / 1e9, firstReply, pathAtFirstReply, (System.nanoTime() - busy) / 1e9);
+        } finally {
+            pinger.close();
+        }
+        IperfResult r = iperf().start("after-idle", false, "-t", "2").await(Duration.ofSeconds(30), 1 << 20);
+        assertTrue(r.bytesReceived() > 0, "TCP flows after the idle: " + r);
+    }
+
+    @Test
+    @Order(5)
     void hardNatFacingAnEasyOneIsRelayedAndNetcheckSaysSo() throws Exception {
         natA.apply(NatBox.Mode.HARD);
         natA.forgetMappings();
@@ -194,7 +270,7 @@ class NatTraversalIT extends LabSuite {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void hardNatFacingAnAddressRestrictedOneGoesDirect() throws Exception {
         natB.apply(NatBox.Mode.ADF);
         natA.forgetMappings();
@@ -216,7 +292,7 @@ class NatTraversalIT extends LabSuite {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void hardHardIsRelayedAndCarriesTcp() throws Exception {
         natB.apply(NatBox.Mode.HARD);
         natA.forgetMappings();
@@ -240,7 +316,7 @@ class NatTraversalIT extends LabSuite {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theRelaySeesOnlyCiphertext() throws Exception {
         awaitPath(alpha, beta, RELAY, FALLBACK_WITHIN);
         String marker = "tsj-natlab-plaintext-marker-7d3f\n";
@@ -268,7 +344,182 @@ class NatTraversalIT extends LabSuite {
         assertFalse(fileContains(onRelay, needle), "the relay's host saw the plaintext marker");
     }
 
+    @Test
+    @Order(9)
+    void twoHundredMegabytesCrossTheRelayIntact() throws Exception {
+        awaitPath(alpha, beta, RELAY, FALLBACK_WITHIN);
+        Path file = lab.work.resolve("200m.bin");
+        String want = writeRandomFile(file, 200 << 20);
+        int port = 5301;
+        long relayedBefore = relayedBytes();
+        // Beta serves the file on its tailnet address; alpha reads it through the tunnel and hashes what arrived.
+        BgProcess serve = beta.ns.spawn("socat serve 200 MB", lab.logs.resolve("socat-200m.log"), Map.of(),
+                "socat", "-u", "OPEN:" + file, "TCP-LISTEN:" + port + ",bind=" + betaIp + ",reuseaddr");
+        long start = System.nanoTime();
+        CmdResult got;
+        try {
+            got = alpha.ns.exec(Duration.ofSeconds(120), "sh", "-c",
+                    "socat -u TCP:" + betaIp + ":" + port + ",retry=50,interval=0.2 STDOUT | sha256sum");
+        } finally {
+            serve.close();
+            Files.delete(file);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long relayed = relayedBytes() - relayedBefore;
+        System.out.printf("[natlab] 200 MiB through the relay in %.1f s (%.0f Mbit/s); relay carried %d bytes%n",
+                seconds, (200 << 20) * 8 / seconds / 1e6, relayed);
+        assertEquals(want, got.check().output().strip().split("\\s+")[0], "sha256 of what alpha received");
+        assertTrue(relayed >= 200 << 20, "the relay carried " + relayed + " bytes of the 200 MiB");
+        String status = alpha.tsj("status").check().output();
+        assertTrue(status.contains("active; " + RELAY), "tsj status says relay:\n" + status);
+    }
+
+    @Test
+    @Order(10)
+    void aRestartedRelayIsBackInUseWithinTenSeconds() throws Exception {
+        awaitPath(alpha, beta, RELAY, FALLBACK_WITHIN);
+        long alphaConnects = relayConnection(alpha).path("Connects").asLong();
+        long betaConnects = relayConnection(beta).path("Connects").asLong();
+        // The embedded relay restarts with its server, which keeps its state directory (and so its keys).
+        server.stop();
+        server.start();
+        long back = System.nanoTime();
+        Poll.until(Duration.ofSeconds(10), "alpha and beta to reconnect to the restarted relay", this::diagnostics, () -> {
+            JsonNode a = relayConnection(alpha);
+            JsonNode b = relayConnection(beta);
+            return a.path("Connected").asBoolean() && a.path("Connects").asLong() > alphaConnects
+                    && b.path("Connected").asBoolean() && b.path("Connects").asLong() > betaConnects;
+        });
+        double seconds = (System.nanoTime() - back) / 1e9;
+        Pings.assertReplies(alpha.ns, betaIp, this::diagnostics);
+        JsonNode stats = server.relayStats();
+        System.out.printf("[natlab] relay restarted: both nodes reconnected %.1f s after it answered again; since then it relayed %d bytes%n",
+                seconds, stats.path("bytesRelayed").asLong());
+        assertTrue(stats.path("bytesRelayed").asLong() > 0, "the restarted relay carries the pings: " + stats.toPrettyString());
+        assertEquals(RELAY, path(alpha, beta));
+    }
+
+    @Test
+    @Order(11)
+    void junkAtANodesPortIsCountedAndHarmless() throws Exception {
+        JsonNode before = netcheck(beta).path("DiscoDrops");
+        assertTrue(before.has("UnknownKey"), "netcheck reports disco drops: " + before);
+        // Disco magic then junk (the "sender" is no key beta knows), disco magic too short to hold
+        // a header, and bare junk: from the router, on beta's LAN, straight at beta's UDP port.
+        Path disco = lab.work.resolve("junk-disco.bin");
+        Path shortDisco = lab.work.resolve("junk-short.bin");
+        Path bare = lab.work.resolve("junk-bare.bin");
+        java.util.Random r = new java.util.Random(9);
+        Files.write(disco, concat(dev.tsj.daemon.magic.DiscoCodec.MAGIC, randomBytes(r, 200)));
+        Files.write(shortDisco, concat(dev.tsj.daemon.magic.DiscoCodec.MAGIC, randomBytes(r, 10)));
+        Files.write(bare, randomBytes(r, 300));
+        int each = 20;
+        String to = "UDP-SENDTO:203.0.113.2:" + PORT;
+        natB.ns.exec(Duration.ofSeconds(60), "sh", "-c", "for i in $(seq " + each + "); do for f in " + disco + " " + shortDisco + " " + bare
+                + "; do socat -u OPEN:$f " + to + "; done; done").check();
+        Poll.until(Duration.ofSeconds(5), "beta to count the junk disco packets", this::diagnostics,
+                () -> netcheck(beta).path("DiscoDrops").path("UnknownKey").asLong() >= before.path("UnknownKey").asLong() + each);
+        JsonNode after = netcheck(beta).path("DiscoDrops");
+        System.out.printf("[natlab] junk at beta's port: disco drops %s -> %s%n", before, after);
+        assertTrue(beta.running(), "tsjd beta survived the junk");
+        Pings.assertReplies(alpha.ns, betaIp, this::diagnostics);
+    }
+
+    @Test
+    @Order(12)
+    void junkAtTheRelayAndStunIsCountedAndHarmless() throws Exception {
+        // Still hard/hard: alpha and beta talk through the relay, which must go on relaying.
+        JsonNode before = server.relayStats();
+        java.util.Random r = new java.util.Random(12);
+        // A relay upgrade, then a client-info frame (type 2, 100 bytes) that proves no key.
+        byte[] upgrade = ("GET /relay HTTP/1.1\r\nHost: " + SERVER + "\r\nUpgrade: tsj-relay\r\nConnection: Upgrade\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Path relayJunk = lab.work.resolve("junk-relay.bin");
+        Files.write(relayJunk, concat(concat(upgrade, new byte[] {2, 0, 0, 0, 100}), randomBytes(r, 100)));
+        Path stunJunk = lab.work.resolve("junk-stun.bin");
+        Files.write(stunJunk, randomBytes(r, 60));
+        int connections = 5;
+        int datagrams = 20;
+        // The sleep keeps each connection open a second after the junk: closed at once, the relay's
+        // reply would meet a reset before it read the frame, and there would be nothing to count.
+        String sprayed = alpha.ns.exec(Duration.ofSeconds(60), "sh", "-c", "for i in $(seq " + connections + "); do (cat " + relayJunk
+                + "; sleep 1) | socat -u STDIN TCP:" + SERVER + ":" + ControlServer.PORT + " & done; wait; for i in $(seq " + datagrams + "); do socat -u OPEN:"
+                + stunJunk + " UDP-SENDTO:" + SERVER + ":3478; done").check().output();
+        Poll.until(Duration.ofSeconds(5), "the relay to count the junk",
+                () -> sprayed + "before: " + before + "\nnow: " + server.relayStats() + "\n" + diagnostics(), () -> {
+            JsonNode now = server.relayStats();
+            return now.path("badClientInfo").asLong() >= before.path("badClientInfo").asLong() + connections
+                    && now.path("stunMalformed").asLong() >= before.path("stunMalformed").asLong() + datagrams;
+        });
+        JsonNode after = server.relayStats();
+        System.out.printf("[natlab] junk at the relay: bad key proofs %d -> %d, STUN malformed %d -> %d%n",
+                before.path("badClientInfo").asLong(), after.path("badClientInfo").asLong(),
+                before.path("stunMalformed").asLong(), after.path("stunMalformed").asLong());
+        assertTrue(server.running(), "the control server survived the junk");
+        Pings.assertReplies(alpha.ns, betaIp, this::diagnostics);
+        assertEquals(RELAY, path(alpha, beta), "alpha still reaches beta through the relay");
+    }
+
+    @Test
+    @Order(13)
+    void twoNodesBehindOneNatGoDirectOverTheirLan() throws Exception {
+        gamma.start();
+        gamma.upOk(server, authKey);
+        Poll.until(Duration.ofSeconds(30), "gamma and alpha to see each other", this::diagnostics,
+                () -> gamma.peer("alpha").isPresent() && alpha.peer("gamma").isPresent());
+        BgProcess pinger = gamma.ns.spawn("ping gamma-alpha", lab.logs.resolve("ping-same-nat.log"), Map.of(),
+                "ping", "-i", "0.2", "-c", "100", alpha.ipv4());
+        try {
+            // natA does not hairpin: only the LAN addresses can work.
+            double seconds = awaitPath(gamma, alpha, "direct " + ALPHA_LAN + ":" + PORT, DIRECT_WITHIN);
+            awaitPath(alpha, gamma, "direct " + GAMMA_LAN + ":" + PORT, Duration.ofSeconds(3));
+            System.out.printf("[natlab] same NAT: gamma direct to alpha's LAN address %.1f s after traffic started%n", seconds);
+            Pings.assertReplies(gamma.ns, alpha.ipv4(), this::diagnostics);
+            String status = gamma.tsj("status").check().output();
+            assertTrue(status.contains("active; direct " + ALPHA_LAN + ":" + PORT), "tsj status names alpha's LAN address:\n" + status);
+        } finally {
+            pinger.close();
+        }
+    }
+
     // ---- helpers ----
+
+    /** Whether {@code nat} holds a UDP mapping towards {@code peer}'s WireGuard port. */
+    private static boolean mapped(NatBox nat, String peer) {
+        return nat.ns.exec("conntrack", "-L", "-p", "udp", "--dst", peer, "--dport", Integer.toString(PORT)).output().contains("dport=" + PORT);
+    }
+
+    /** The node's connection to the relay "default", from its netcheck. */
+    private static JsonNode relayConnection(TsjNode n) throws Exception {
+        return new LocalApiClient(n.socket).get("/localapi/v0/netcheck").path("RelayConnections").path("default");
+    }
+
+    /** Fills {@code file} with {@code size} pseudo-random bytes; returns their SHA-256 in hex. */
+    private static String writeRandomFile(Path file, int size) throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        java.util.Random r = new java.util.Random(200);
+        byte[] chunk = new byte[1 << 20];
+        try (var out = Files.newOutputStream(file)) {
+            for (int done = 0; done < size; done += chunk.length) {
+                r.nextBytes(chunk);
+                sha.update(chunk);
+                out.write(chunk);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static byte[] randomBytes(java.util.Random r, int n) {
+        byte[] b = new byte[n];
+        r.nextBytes(b);
+        return b;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 
     private Iperf iperf() {
         return new Iperf(beta.ns, betaIp, alpha.ns, Iperf.DEFAULT_PORT, lab.logs, this::diagnostics);
@@ -330,7 +581,7 @@ class NatTraversalIT extends LabSuite {
     }
 
     private String diagnostics() {
-        return alpha.diagnostics() + beta.diagnostics() + server.diagnostics()
+        return alpha.diagnostics() + beta.diagnostics() + (gamma.running() ? gamma.diagnostics() : "") + server.diagnostics()
                 + natA + ":\n" + natA.ns.exec("conntrack", "-L", "-p", "udp").output()
                 + natB + ":\n" + natB.ns.exec("conntrack", "-L", "-p", "udp").output();
     }

@@ -522,6 +522,11 @@ public final class TailnetNode implements AutoCloseable {
                     .put("TxPackets", c.packetsSent()).put("TxBytes", c.bytesSent())
                     .put("RxPackets", c.packetsReceived()).put("RxBytes", c.bytesReceived())
                     .put("SendDrops", c.sendDrops()).put("Connects", c.connects()));
+            // Disco packets thrown away on arrival: the way to see that junk aimed at the
+            // node's port, or a replayed or forged ping, was counted and not acted on.
+            var codec = mp.magic().codec();
+            o.putObject("DiscoDrops").put("Malformed", codec.droppedMalformed.sum())
+                    .put("Replayed", codec.droppedReplay.sum()).put("UnknownKey", codec.droppedUnknownKey.sum());
             return o;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

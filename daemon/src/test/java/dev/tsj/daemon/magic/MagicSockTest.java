@@ -127,4 +127,50 @@ class MagicSockTest {
         wg[0] = 1;
         assertFalse(a.onUdp(wg, wg.length, addrB), "WireGuard passes through");
     }
+
+    @Test
+    void aReplayedPingFromElsewhereIsCountedAndNotAnswered() {
+        setUp();
+        now.addAndGet(100 * MS);
+        a.noteTraffic(nodeB);
+        a.tick();
+        Datagram ping = wire.stream().filter(d -> d.to().equals(addrB) && DiscoCodec.looksLikeDisco(d.data(), d.data().length))
+                .findFirst().orElseThrow(() -> new AssertionError("a pinged b"));
+        wire.clear();
+        assertTrue(b.onUdp(ping.data(), ping.data().length, ping.from()));
+        assertTrue(wire.stream().anyMatch(d -> d.to().equals(addrA)), "the genuine ping is answered");
+        wire.clear();
+        // Someone who captured it sends it again from their own address: a pong there would
+        // tell them b's disco is alive and make b probe them as a candidate.
+        InetSocketAddress evil = new InetSocketAddress(InetAddress.ofLiteral("198.18.0.66"), 4444);
+        assertTrue(b.onUdp(ping.data(), ping.data().length, evil), "it is disco, so it is consumed");
+        assertEquals(1, b.codec().droppedReplay.sum());
+        assertTrue(wire.stream().noneMatch(d -> d.to().equals(evil)), "nothing is sent to the replayer: " + wire);
+    }
+
+    @Test
+    void junkThroughTheRelayIsCountedAndChangesNothing() {
+        setUp();
+        java.util.Random r = new java.util.Random(5);
+        byte[] unknown = withMagic(new byte[100], r);
+        assertTrue(a.onRelayDisco(nodeB, unknown, unknown.length), "disco magic: consumed, not passed to WireGuard");
+        assertEquals(1, a.codec().droppedUnknownKey.sum());
+        // B's real disco key with a made-up nonce and box: a known sender, but it does not authenticate.
+        byte[] forged = withMagic(new byte[32 + 24 + 60], r);
+        System.arraycopy(b.discoPublicKey().bytes(), 0, forged, DiscoCodec.MAGIC.length, 32);
+        assertTrue(a.onRelayDisco(nodeB, forged, forged.length));
+        assertTrue(a.onUdp(forged, forged.length, addrB));
+        assertEquals(2, a.codec().droppedMalformed.sum());
+        assertNull(a.direct(nodeB), "junk proves no path");
+        byte[] tooShort = java.util.Arrays.copyOf(DiscoCodec.MAGIC, DiscoCodec.MAGIC.length + 3);
+        assertFalse(a.onRelayDisco(nodeB, tooShort, tooShort.length), "too short for disco: left to WireGuard, which drops it");
+    }
+
+    /** The disco magic followed by {@code rest} filled with random bytes. */
+    private static byte[] withMagic(byte[] rest, java.util.Random r) {
+        r.nextBytes(rest);
+        byte[] out = java.util.Arrays.copyOf(DiscoCodec.MAGIC, DiscoCodec.MAGIC.length + rest.length);
+        System.arraycopy(rest, 0, out, DiscoCodec.MAGIC.length, rest.length);
+        return out;
+    }
 }
