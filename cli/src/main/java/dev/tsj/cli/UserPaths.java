@@ -20,11 +20,8 @@ final class UserPaths {
                     + " is not writable by this user; pass --socket PATH (e.g. --socket $XDG_RUNTIME_DIR/tsjd.sock)"
                     + " and give tsj commands the same --socket");
         }
-        if (state != null && (state.equals("mem:") || state.startsWith("kube:"))) {
-            return;
-        }
-        Path file = Path.of(state == null || state.isEmpty() ? "/var/lib/tsj/tsjd.state" : state);
-        if (!creatable(file)) {
+        Path file = dev.tsj.daemon.NodeDaemon.stateFile(state);
+        if (file != null && !creatable(file)) {
             throw new IllegalArgumentException("cannot write the state file " + file + ": " + nearest(file)
                     + " is not writable by this user; pass --state PATH (e.g. --state $HOME/.local/state/tsj/tsjd.state)"
                     + " or --state mem: to keep nothing");

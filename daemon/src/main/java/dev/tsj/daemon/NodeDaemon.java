@@ -63,16 +63,22 @@ public final class NodeDaemon implements AutoCloseable {
     }
 
     public static StateStore stateStore(String spec) {
-        if (spec == null || spec.isEmpty()) {
-            return new FileStateStore(FileStateStore.DEFAULT);
+        Path file = stateFile(spec);
+        if (file != null) {
+            return new FileStateStore(file);
         }
         if (spec.equals("mem:")) {
             return new MemoryStateStore();
         }
-        if (spec.startsWith("kube:")) {
-            return KubeSecretStateStore.inCluster(spec.substring("kube:".length()));
+        return KubeSecretStateStore.inCluster(spec.substring("kube:".length()));
+    }
+
+    /** The state file {@code --state} names (the default when empty), or null for {@code mem:} and {@code kube:NAME}. */
+    public static Path stateFile(String spec) {
+        if (spec == null || spec.isEmpty()) {
+            return FileStateStore.DEFAULT;
         }
-        return new FileStateStore(Path.of(spec));
+        return spec.equals("mem:") || spec.startsWith("kube:") ? null : Path.of(spec);
     }
 
     public static NodeDaemon start(Options o) throws IOException {
@@ -98,12 +104,11 @@ public final class NodeDaemon implements AutoCloseable {
             opened.add(0, node);
             Path uapiDir = o.uapiDir() != null ? o.uapiDir() : o.userspace() ? null : UapiServer.DEFAULT_DIR;
             if (uapiDir != null) {
-                Device d = device;
                 UapiProtocol.ChangeGuard guard = lines -> switch (node.status().toJson().get("BackendState").asText()) {
                     case "Running", "Starting" -> "the node is up in a tailnet and its peers come from the netmap: use tsj up/down, not wg set";
                     default -> null;
                 };
-                opened.add(0, UapiServer.start(uapiDir, plane.name(), d, guard));
+                opened.add(0, UapiServer.start(uapiDir, plane.name(), device, guard));
             }
             device.start(false);
             node.start();

@@ -35,7 +35,7 @@ public final class TailnetDemo {
     }
 
     public static int run(PrintStream out) throws Exception {
-        Path work = Files.createTempDirectory("tsj-demo");
+        Path work = DemoWorkDir.create();
         TailnetDemo d = new TailnetDemo(out, work);
         try {
             return d.go();
@@ -152,11 +152,7 @@ public final class TailnetDemo {
             }
         }
         cleanupNamespaces();
-        try (var files = Files.walk(work)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // temp dir
-        }
+        DemoWorkDir.delete(work);
     }
 
     private static void cleanupNamespaces() {

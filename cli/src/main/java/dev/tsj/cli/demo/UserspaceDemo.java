@@ -21,10 +21,8 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -49,7 +47,7 @@ public final class UserspaceDemo {
     }
 
     public static int run(PrintStream out) throws Exception {
-        Path work = Files.createTempDirectory("tsj-demo");
+        Path work = DemoWorkDir.create();
         Logger tsj = Logger.getLogger("dev.tsj");
         Level level = tsj.getLevel();
         tsj.setLevel(Level.WARNING); // the daemons' start-up lines would bury the demo's
@@ -170,10 +168,6 @@ public final class UserspaceDemo {
                 // closing anyway
             }
         }
-        try (var files = Files.walk(work)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary directory
-        }
+        DemoWorkDir.delete(work);
     }
 }

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +31,7 @@ public final class TailnetNames implements Resolver {
             List<Node> nodes = new ArrayList<>(m.peers());
             nodes.add(m.self());
             for (Node n : nodes) {
-                if (name.equalsIgnoreCase(n.name()) || n.dnsName() != null && name.toLowerCase(Locale.ROOT).equals(n.dnsName().toLowerCase(Locale.ROOT))) {
+                if (name.equalsIgnoreCase(n.name()) || name.equalsIgnoreCase(n.dnsName())) {
                     List<InetAddress> out = new ArrayList<>();
                     for (IpPrefix a : n.addresses()) {
                         out.add(a.address());

@@ -1,5 +1,6 @@
 package dev.tsj.daemon.dataplane;
 
+import dev.tsj.control.api.IpLiterals;
 import dev.tsj.daemon.router.Router;
 import dev.tsj.daemon.router.UserspaceRouter;
 import dev.tsj.tun.PacketDevice;
@@ -67,13 +68,15 @@ public final class UserspaceDataplane implements Dataplane {
                 new TailnetDialer(device.stack(), names, DIAL_TIMEOUT), new HostDialer(names, DIAL_TIMEOUT));
         boolean shared = p.socks5() != null && p.socks5().equals(p.http());
         if (p.socks5() != null) {
-            listen("--socks5-server", p.socks5(), dialer, new ProxyServer.Options(true, shared, p.credentials(), 4096,
-                    Duration.ofSeconds(30), Duration.ofSeconds(60)));
+            listen("--socks5-server", p.socks5(), dialer, proxyOptions(true, shared, p));
         }
         if (p.http() != null && !shared) {
-            listen("--outbound-http-proxy-listen", p.http(), dialer, new ProxyServer.Options(false, true, p.credentials(), 4096,
-                    Duration.ofSeconds(30), Duration.ofSeconds(60)));
+            listen("--outbound-http-proxy-listen", p.http(), dialer, proxyOptions(false, true, p));
         }
+    }
+
+    private static ProxyServer.Options proxyOptions(boolean socks5, boolean http, ProxySettings p) {
+        return ProxyServer.Options.both().serving(socks5, http).withCredentials(p.credentials());
     }
 
     private void listen(String flag, InetSocketAddress at, RoutingDialer dialer, ProxyServer.Options options) throws IOException {
@@ -81,20 +84,15 @@ public final class UserspaceDataplane implements Dataplane {
             ProxyServer s = ProxyServer.start(at, dialer, options);
             proxies.add(s);
             String what = options.socks5() && options.http() ? "SOCKS5 and HTTP proxy" : options.socks5() ? "SOCKS5 proxy" : "HTTP proxy";
-            proxyText.add(what + " on " + text(s.address()) + (options.credentials() == null ? "" : " (password required)"));
+            proxyText.add(what + " on " + IpLiterals.formatEndpoint(s.address()) + (options.credentials() == null ? "" : " (password required)"));
             LOG.info(proxyText.getLast());
             if (options.credentials() == null && !at.getAddress().isLoopbackAddress()) {
-                LOG.warning(what + " on " + text(s.address()) + " takes no password: whoever reaches that address"
+                LOG.warning(what + " on " + IpLiterals.formatEndpoint(s.address()) + " takes no password: whoever reaches that address"
                         + " uses the tailnet as this node (see --proxy-auth-file)");
             }
         } catch (IOException e) {
-            throw new IOException(flag + ": cannot listen on " + text(at) + ": " + e.getMessage());
+            throw new IOException(flag + ": cannot listen on " + IpLiterals.formatEndpoint(at) + ": " + e.getMessage());
         }
-    }
-
-    private static String text(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** Where the proxies listen (port 0 resolved), in the order SOCKS5, HTTP. */

@@ -467,7 +467,7 @@ public final class TailnetNode implements AutoCloseable {
             long rtt = pinger.ping(src.address(), dst.address(), timeoutMillis);
             boolean relayed = p != null && (relayedBefore || device.relayed(p));
             java.net.InetSocketAddress direct = p == null || relayed ? null : device.directAddress(p);
-            String path = pathText(p, relayed);
+            String path = pathText(p, relayed, direct);
             return new StatusView.Pong(peer.name(), dev.tsj.daemon.wg.Ipv6Text.of(dst.address()), path, direct != null, rtt / 1e6);
         } catch (TimeoutException e) {
             throw new NodeException(504, "no reply from " + peer.name() + " (" + dst.address().getHostAddress() + ")");
@@ -477,8 +477,8 @@ public final class TailnetNode implements AutoCloseable {
         }
     }
 
-    /** "relay \"NAME\"" or the direct IP:port in use, as status and ping show the path. */
-    String pathText(dev.tsj.daemon.wg.Peer p, boolean relayed) {
+    /** "relay \"NAME\"" or the proven direct IP:port ({@code direct}, may be null), as ping shows the path. */
+    private String pathText(dev.tsj.daemon.wg.Peer p, boolean relayed, java.net.InetSocketAddress direct) {
         if (p == null) {
             return "";
         }
@@ -486,8 +486,7 @@ public final class TailnetNode implements AutoCloseable {
             var mp = paths;
             return "relay \"" + (mp == null ? "" : mp.relayName(p.publicKey())) + "\"";
         }
-        java.net.InetSocketAddress a = device.directAddress(p);
-        return a == null ? "" : dev.tsj.daemon.uapi.UapiProtocol.endpointText(a);
+        return direct == null ? "" : dev.tsj.daemon.uapi.UapiProtocol.endpointText(direct);
     }
 
     public StatusView status() {

@@ -32,6 +32,11 @@ public final class ProxyServer implements AutoCloseable {
             return new Options(true, true, null, 4096, Duration.ofSeconds(30), Duration.ofSeconds(60));
         }
 
+        /** The same limits, serving only the protocols named. */
+        public Options serving(boolean socks5, boolean http) {
+            return new Options(socks5, http, credentials, maxClients, handshakeTimeout, httpIdleTimeout);
+        }
+
         public Options withCredentials(ProxyCredentials c) {
             return new Options(socks5, http, c, maxClients, handshakeTimeout, httpIdleTimeout);
         }
