@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** Entry point of the {@code tsj} command. */
 @Command(name = "tsj", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT, versionProvider = VersionCommand.Provider.class,
-        description = "tsj: a mesh VPN built on WireGuard",
+        description = {"tsj: a mesh VPN built on WireGuard",
+                "Commands that talk to tsjd take --socket PATH, before or after the command name (tsj --socket PATH status)."},
         subcommands = {VersionCommand.class, KeyCommands.GenKey.class, KeyCommands.PubKey.class,
                 KeyCommands.GenPsk.class, DemoCommand.class, DaemonCommand.class, UpCommand.class, StatusCommand.class,
                 SimpleClientCommands.Down.class, SimpleClientCommands.Logout.class, SimpleClientCommands.Ip.class,
