@@ -22,11 +22,14 @@ public final class BgProcess implements AutoCloseable {
 
     private final String name;
     private final Path log;
+    /** Where this process's part of the (shared, appended) log begins. */
+    private final long logStart;
     private final Process process;
 
-    private BgProcess(String name, Path log, Process process) {
+    private BgProcess(String name, Path log, long logStart, Process process) {
         this.name = name;
         this.log = log;
+        this.logStart = logStart;
         this.process = process;
     }
 
@@ -34,6 +37,7 @@ public final class BgProcess implements AutoCloseable {
         try {
             Files.createDirectories(log.getParent());
             // Appended, so a restarted daemon's log keeps what its predecessor said.
+            long logStart = Files.exists(log) ? Files.size(log) : 0;
             Files.writeString(log, "### " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             ProcessBuilder pb = new ProcessBuilder(command)
@@ -41,7 +45,7 @@ public final class BgProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().putAll(env);
-            return new BgProcess(name, log, pb.start());
+            return new BgProcess(name, log, logStart, pb.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }
@@ -83,8 +87,22 @@ public final class BgProcess implements AutoCloseable {
         }
     }
 
-    /** The log, all of it. */
+    /**
+     * What this process wrote, from its {@code ###} header on: a readiness check must not
+     * be satisfied by an earlier process that logged to the same file (a second iperf3
+     * server of the same label once let its client connect before it listened).
+     */
     public String output() {
+        try {
+            byte[] bytes = Files.readAllBytes(log);
+            int from = (int) Math.min(logStart, bytes.length);
+            return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private String wholeLog() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -92,9 +110,9 @@ public final class BgProcess implements AutoCloseable {
         }
     }
 
-    /** The last lines of the log, headed by the process's name and state, for failure messages. */
+    /** The last lines of the whole log (predecessors included), headed by the process's name and state, for failure messages. */
     public String tail() {
-        List<String> lines = output().lines().toList();
+        List<String> lines = wholeLog().lines().toList();
         List<String> last = lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
         String state = alive() ? "running" : "exited " + process.exitValue();
         return "--- " + name + " (pid " + pid() + ", " + state + ", log " + log + ") ---\n" + String.join("\n", last) + "\n";
