@@ -120,11 +120,14 @@ final class FakeKubeApi implements AutoCloseable {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
             tokensSeen.add(token == null ? "" : token);
+            // Read the body before any answer, as the API server does: a 401 sent over an
+            // unread POST body left the kept-alive connection out of step, and the client's
+            // retry on it waited for an answer that never came (a 15 s timeout in CI).
+            byte[] body = ex.getRequestBody().readAllBytes();
             if (token == null || !tokens.contains(token)) {
                 reply(ex, 401, status(401, "Unauthorized", "Unauthorized", null));
                 return;
             }
-            byte[] body = ex.getRequestBody().readAllBytes();
             synchronized (this) {
                 route(ex, method, path, type, body);
             }
